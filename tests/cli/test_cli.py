@@ -1,0 +1,74 @@
+"""The `zoo` command: outputs, help, and one-line errors with status 2."""
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from zoo.cli.main import main
+
+
+def test_list_shows_the_adder_with_its_metric(capsys):
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert "binary_adder" in out and "exact_sum_accuracy" in out
+
+
+def test_info_prints_the_card(capsys):
+    assert main(["info", "binary_adder"]) == 0
+    out = capsys.readouterr().out
+    for text in ("recipe command: python recipes/binary_adder.py", "metrics:", "model.weights.h5"):
+        assert text in out
+
+
+def test_predict_delegates_to_the_model(capsys):
+    assert main(["predict", "binary_adder", "5 7", "123456789123456789 1"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "5 + 7 = 12  (correct)",
+        "123456789123456789 + 1 = 123456789123456790  (correct)",
+    ]
+
+
+def test_demo_runs_every_checkpoint(capsys):
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert "== binary_adder" in out and "(correct)" in out and "WRONG" not in out
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["info", "no_such_model"], "Unknown checkpoint 'no_such_model'"),
+        (["predict", "binary_adder", "seven"], "two non-negative integers"),
+    ],
+)
+def test_bad_input_is_one_line_and_status_2(capsys, argv, message):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("argv", [[], ["frobnicate"], ["predict", "binary_adder"]])
+def test_bad_arguments_exit_2_with_one_line(capsys, argv):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "--help" in err
+
+
+@pytest.mark.parametrize("command", ["list", "info", "demo", "predict"])
+def test_every_command_has_help(capsys, command):
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"])
+    assert exit_info.value.code == 0
+    assert "usage: zoo " + command in capsys.readouterr().out
+
+
+def test_console_script_is_installed():
+    script = shutil.which("zoo") or str(
+        __import__("pathlib").Path(sys.executable).parent / "zoo"
+    )
+    result = subprocess.run([script, "--version"], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.strip()

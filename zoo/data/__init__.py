@@ -1,0 +1,1 @@
+"""Data: vocabularies, readers, tfds builders and batching (no model code)."""

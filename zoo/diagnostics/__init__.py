@@ -1,0 +1,1 @@
+"""Stability and gradient-flow diagnostics for recurrent models."""

@@ -1,0 +1,225 @@
+"""`FusedRNN`: `keras.layers.RNN` with the input projection out of the loop."""
+
+import keras
+from keras import ops
+
+
+@keras.saving.register_keras_serializable(package="zoo")
+class FusedRNN(keras.layers.RNN):
+    """Runs a zoo cell over a sequence, projecting all inputs in one matmul.
+
+    `keras.layers.RNN(cell)` calls the whole cell at every time step, so the
+    input matmul `x_t @ W` (and, for layer-norm cells, its layer norm) runs
+    once per step on a [batch, features] slice. `FusedRNN(cell)` computes
+    `cell.project_inputs(x)` for all steps at once, one
+    [batch * time, features] x [features, k * units] matmul, before the
+    loop; the loop runs only `cell.recurrent_step` (h @ U and elementwise
+    work). The numbers are the same as `keras.layers.RNN(cell)` with the
+    same weights (the same float operations, reordered only across time),
+    and so are the weights: the cell is `self.cell`, so the variable paths
+    are `<layer>/<cell>/kernel` etc. as in `keras.layers.RNN(cell)`, and
+    `keras.layers.RNN(cell).set_weights(fused.get_weights())` works.
+
+    Everything else is Keras' own `keras.layers.RNN`: `return_sequences`,
+    `return_state`, `go_backwards`, `stateful` / `reset_state`,
+    `initial_state`, `zero_output_for_mask`, use inside
+    `keras.layers.Bidirectional` and serialization. Only `inner_loop` is
+    replaced: it projects the inputs, then runs Keras' own time loop (a
+    `tf.while_loop` on TensorFlow, `lax.scan` on JAX, so it compiles under
+    `jit_compile=True` and `jax.jit`) over the projections, with the cell in
+    "projected inputs" mode, where its `call` is only `recurrent_step`.
+
+    The cell must be a zoo cell (`zoo.layers.RecurrentCell`): it needs
+    `project_inputs` and `recurrent_step`. The fused layers
+    (`PeepholeLSTM`, `CIFGLSTM`, `LayerNormLSTM`, ...) are subclasses that
+    build their cell from the cell's arguments, like `keras.layers.LSTM`.
+
+    Masking: a `[batch, time]` boolean mask (from `keras.layers.Masking`,
+    `Embedding(mask_zero=True)` or the `mask=` argument) keeps the states of
+    a masked step unchanged, and its output is the previous output (zeros
+    with `zero_output_for_mask=True`, which `Bidirectional` sets when it
+    returns sequences): it is Keras' masking code that runs, so the results
+    are those of `keras.layers.RNN` on the same backend, including its one
+    backend difference (a masked step before any unmasked one outputs zeros
+    on TensorFlow and PyTorch, the initial h on JAX; only a non-zero
+    `initial_state` tells them apart).
+
+    Dropout: the cell's input and recurrent masks are drawn once per call
+    with the cell's seed generator, before the loop, and the same masks are
+    used at every step (variational dropout); the loop stays stateless.
+
+    Args:
+        cell: a zoo cell (`RecurrentCell` subclass) instance.
+        return_sequences: bool. Return the whole output sequence instead of
+            the last output, default `False`.
+        return_state: bool. Also return the final states, default `False`.
+        go_backwards: bool. Process the sequence backwards and return the
+            reversed output sequence, default `False`.
+        stateful: bool. Keep the last states of each batch as the initial
+            states of the next one (fixed batch size), default `False`.
+        unroll: bool. Accepted for `keras.layers.RNN` compatibility; the
+            loop is never unrolled, default `False`.
+        zero_output_for_mask: bool. Output zeros at masked steps instead of
+            the previous output, default `False`.
+        **kwargs: `keras.layers.Layer` arguments (`name`, `dtype`, ...).
+
+    Call arguments:
+        sequences: [batch, time, features] tensor.
+        initial_state: optional list of initial state tensors.
+        mask: optional [batch, time] boolean tensor; `True` = use the step.
+        training: bool. Applies dropout when the cell has any.
+
+    Example:
+
+    ```python
+    import numpy as np
+    from zoo.layers import FusedRNN, PeepholeLSTMCell
+
+    layer = FusedRNN(PeepholeLSTMCell(8), return_sequences=True)
+    outputs = layer(np.zeros((2, 5, 4), "float32"))  # (2, 5, 8)
+    ```
+    """
+
+    def __init__(
+        self,
+        cell,
+        return_sequences=False,
+        return_state=False,
+        go_backwards=False,
+        stateful=False,
+        unroll=False,
+        zero_output_for_mask=False,
+        **kwargs,
+    ):
+        if not (
+            hasattr(cell, "project_inputs") and hasattr(cell, "recurrent_step")
+        ):
+            raise ValueError(
+                "FusedRNN needs a zoo cell with `project_inputs` and "
+                "`recurrent_step` (a zoo.layers.RecurrentCell); got "
+                f"{type(cell).__name__}. Use keras.layers.RNN for other cells."
+            )
+        super().__init__(
+            cell,
+            return_sequences=return_sequences,
+            return_state=return_state,
+            go_backwards=go_backwards,
+            stateful=stateful,
+            unroll=unroll,
+            zero_output_for_mask=zero_output_for_mask,
+            **kwargs,
+        )
+        self.input_spec = keras.layers.InputSpec(ndim=3)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        # keras.layers.RNN.from_config pops "cell" from the caller's dict.
+        return super().from_config(dict(config), custom_objects=custom_objects)
+
+    def get_initial_state(self, batch_size):
+        # Zero states without the cell's mask draw for plain keras RNN: the
+        # fused loop draws its own masks (see `inner_loop`).
+        return self.cell.zero_states(batch_size)
+
+    def inner_loop(self, sequences, initial_state, mask, training=False):
+        cell = self.cell
+        input_mask = recurrent_mask = None
+        if training and (cell.dropout > 0 or cell.recurrent_dropout > 0):
+            input_mask, recurrent_mask = cell.make_dropout_masks(
+                ops.shape(sequences)[0]
+            )
+        # The hoisted part: one matmul (and norm) over all time steps.
+        projected = cell.project_inputs(sequences, input_mask)
+        # Keras' own loop (masking, go_backwards, zero_output_for_mask, the
+        # XLA-friendly while loop / lax.scan) runs over the projections; in
+        # this mode the cell's `call` is only its `recurrent_step`.
+        with cell.projected_inputs_mode(recurrent_mask):
+            return super().inner_loop(
+                projected, initial_state, mask=mask, training=training
+            )
+
+
+class FusedRNNLayer(FusedRNN):
+    """Base of the fused layers that build their own cell, like keras.LSTM.
+
+    A subclass names its cell class in `cell_class`; the constructor takes
+    `units`, the RNN arguments and every argument of the cell, builds the
+    cell (named `<cell class in snake case>`), and `get_config` returns the
+    cell's arguments flat, next to the RNN ones, so that
+    `cls.from_config(layer.get_config())` rebuilds it. Helper for the zoo
+    fused layers (`PeepholeLSTM`, `CIFGLSTM`, `LayerNormLSTM`, ...):
+
+        @keras.saving.register_keras_serializable(package="zoo")
+        class PeepholeLSTM(FusedRNNLayer):
+            cell_class = PeepholeLSTMCell
+    """
+
+    cell_class = None
+
+    def __init__(
+        self,
+        units,
+        return_sequences=False,
+        return_state=False,
+        go_backwards=False,
+        stateful=False,
+        unroll=False,
+        zero_output_for_mask=False,
+        activity_regularizer=None,
+        name=None,
+        dtype=None,
+        trainable=True,
+        **cell_kwargs,
+    ):
+        if self.cell_class is None:
+            raise ValueError(f"{type(self).__name__} must set `cell_class`.")
+        cell = self.cell_class(
+            units,
+            dtype=dtype,
+            trainable=trainable,
+            name=_snake_case(self.cell_class.__name__),
+            **cell_kwargs,
+        )
+        super().__init__(
+            cell,
+            return_sequences=return_sequences,
+            return_state=return_state,
+            go_backwards=go_backwards,
+            stateful=stateful,
+            unroll=unroll,
+            zero_output_for_mask=zero_output_for_mask,
+            activity_regularizer=activity_regularizer,
+            name=name,
+            dtype=dtype,
+            trainable=trainable,
+        )
+
+    @property
+    def units(self):
+        return self.cell.units
+
+    def get_config(self):
+        config = super().get_config()
+        cell_config = dict(config.pop("cell")["config"])
+        for key in ("name", "dtype", "trainable"):
+            cell_config.pop(key, None)
+        config["activity_regularizer"] = keras.regularizers.serialize(
+            self.activity_regularizer
+        )
+        return {**config, **cell_config}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        return cls(**config)
+
+
+def _snake_case(name):
+    out = []
+    for index, char in enumerate(name):
+        if char.isupper() and index and (
+            not name[index - 1].isupper()
+            or (index + 1 < len(name) and name[index + 1].islower())
+        ):
+            out.append("_")
+        out.append(char.lower())
+    return "".join(out)

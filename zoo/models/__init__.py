@@ -1,0 +1,3 @@
+"""Prebuilt models that plug in zoo layers."""
+
+from zoo.models.binary_adder import BinaryAdder

@@ -1,0 +1,1 @@
+"""The shared training runner for recipes."""
