@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import numpy_cells
 from zoo.layers import CIFGLSTM
+from zoo.layers import fused_rnn
 from zoo.layers import CIFGLSTMCell
 from zoo.layers import FusedRNN
 from zoo.layers import LayerNormLSTM
@@ -31,8 +32,12 @@ IDS = [fused.__name__ for fused, _, _ in FAMILIES]
 
 
 def twins(fused_cls, cell_cls, kwargs, seed=1, **rnn_kwargs):
-    """A fused layer and keras.layers.RNN(cell) with the same random weights."""
-    fused = fused_cls(3, **kwargs, **rnn_kwargs)
+    """A fused layer and keras.layers.RNN(cell) with the same random weights.
+
+    The fused layer always hoists the projection, inference included, so the
+    hoisted path is what these tests compare.
+    """
+    fused = fused_cls(3, **kwargs, hoist_inputs=True, **rnn_kwargs)
     reference = keras.layers.RNN(cell_cls(3, **kwargs), **rnn_kwargs)
     fused(X)
     reference(X)
@@ -221,3 +226,24 @@ def test_bad_arguments():
         keras.layers.RNN(PeepholeLSTMCell(3))(np.zeros((2, 5, 4, 1), "float32"))
     with pytest.raises(ValueError, match="zoo cell"):
         FusedRNN(keras.layers.LSTMCell(3))
+
+
+def test_auto_hoists_in_training_and_on_accelerators_only():
+    layer = PeepholeLSTM(3)
+    assert layer.hoist_inputs == "auto"
+    assert layer.hoists(training=True)
+    assert layer.hoists(training=False) == fused_rnn.on_accelerator()
+    assert PeepholeLSTM(3, hoist_inputs=True).hoists(training=False)
+    assert not PeepholeLSTM(3, hoist_inputs=False).hoists(training=True)
+    with pytest.raises(ValueError, match="hoist_inputs"):
+        PeepholeLSTM(3, hoist_inputs="sometimes")
+
+
+@pytest.mark.parametrize("fused_cls,cell_cls,kwargs", FAMILIES, ids=IDS)
+def test_every_hoisting_choice_gives_the_cell_outputs(fused_cls, cell_cls, kwargs):
+    hoisted, reference = twins(fused_cls, cell_cls, kwargs, return_sequences=True)
+    for choice in ("auto", False):
+        layer = fused_cls(3, **kwargs, hoist_inputs=choice, return_sequences=True)
+        layer(X)
+        layer.set_weights(hoisted.get_weights())
+        assert_close(layer(X, mask=MASK), reference(X, mask=MASK))

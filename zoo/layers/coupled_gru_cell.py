@@ -7,17 +7,6 @@ from zoo.layers.recurrent_cell import RecurrentCell
 from zoo.layers.weight_normalization import WeightNormMixin
 
 
-def check_step_input_shape(cell, input_shape):
-    """Cells see one step: (batch, features)."""
-    if len(input_shape) != 2:
-        raise ValueError(
-            f"{type(cell).__name__} processes one time step of shape "
-            f"(batch, features); got input_shape={tuple(input_shape)}. Run "
-            "it over a sequence (batch, time, features) with "
-            "keras.layers.RNN or its fused layer."
-        )
-
-
 @keras.saving.register_keras_serializable(package="zoo")
 class CoupledGRUCell(WeightNormMixin, RecurrentCell):
     """GRU cell whose update gate z couples keeping and writing (Cho 2014).
@@ -116,7 +105,6 @@ class CoupledGRUCell(WeightNormMixin, RecurrentCell):
         return (3 * self.units,)
 
     def build(self, input_shape):
-        check_step_input_shape(self, input_shape)
         super().build(input_shape)
         self.build_weight_norm()
 

@@ -1,5 +1,7 @@
 """`FusedRNN`: `keras.layers.RNN` with the input projection out of the loop."""
 
+import functools
+
 import keras
 from keras import ops
 
@@ -44,6 +46,16 @@ class FusedRNN(keras.layers.RNN):
     on TensorFlow and PyTorch, the initial h on JAX; only a non-zero
     `initial_state` tells them apart).
 
+    Where the projection runs (`hoist_inputs`): hoisting turns T small
+    matmuls into one large one, which is what makes the loop fast on a GPU
+    and what speeds up the backward pass everywhere. At inference on a CPU
+    the FLOPs are the same either way and the hoisted [batch, time,
+    k * units] tensor costs memory traffic that the per-step matmul does not
+    (measured in `benchmarks/rnn_speed.py`: up to 2x slower), so by default
+    (`"auto"`) a fused layer hoists in training and on accelerators, and
+    projects per step (as `keras.layers.RNN(cell)` does) at inference on a
+    CPU. `True` always hoists, `False` never does. The numbers are the same.
+
     Dropout: the cell's input and recurrent masks are drawn once per call
     with the cell's seed generator, before the loop, and the same masks are
     used at every step (variational dropout); the loop stays stateless.
@@ -61,6 +73,8 @@ class FusedRNN(keras.layers.RNN):
             loop is never unrolled, default `False`.
         zero_output_for_mask: bool. Output zeros at masked steps instead of
             the previous output, default `False`.
+        hoist_inputs: `"auto"`, True or False. Where the input projection
+            runs (see above), default `"auto"`.
         **kwargs: `keras.layers.Layer` arguments (`name`, `dtype`, ...).
 
     Call arguments:
@@ -89,8 +103,14 @@ class FusedRNN(keras.layers.RNN):
         stateful=False,
         unroll=False,
         zero_output_for_mask=False,
+        hoist_inputs="auto",
         **kwargs,
     ):
+        if hoist_inputs not in ("auto", True, False):
+            raise ValueError(
+                f'`hoist_inputs` must be "auto", True or False, got {hoist_inputs!r}'
+            )
+        self.hoist_inputs = hoist_inputs
         if not (
             hasattr(cell, "project_inputs") and hasattr(cell, "recurrent_step")
         ):
@@ -121,8 +141,23 @@ class FusedRNN(keras.layers.RNN):
         # fused loop draws its own masks (see `inner_loop`).
         return self.cell.zero_states(batch_size)
 
+    def get_config(self):
+        return {**super().get_config(), "hoist_inputs": self.hoist_inputs}
+
+    def hoists(self, training):
+        """Whether this call projects the inputs before the loop."""
+        if self.hoist_inputs == "auto":
+            return bool(training) or on_accelerator()
+        return self.hoist_inputs
+
     def inner_loop(self, sequences, initial_state, mask, training=False):
         cell = self.cell
+        if not self.hoists(training):
+            # Inference only (training always hoists under "auto"), so no
+            # dropout: the cell projects each step, as in keras.layers.RNN.
+            return super().inner_loop(
+                sequences, initial_state, mask=mask, training=training
+            )
         input_mask = recurrent_mask = None
         if training and (cell.dropout > 0 or cell.recurrent_dropout > 0):
             input_mask, recurrent_mask = cell.make_dropout_masks(
@@ -165,6 +200,7 @@ class FusedRNNLayer(FusedRNN):
         stateful=False,
         unroll=False,
         zero_output_for_mask=False,
+        hoist_inputs="auto",
         activity_regularizer=None,
         name=None,
         dtype=None,
@@ -188,6 +224,7 @@ class FusedRNNLayer(FusedRNN):
             stateful=stateful,
             unroll=unroll,
             zero_output_for_mask=zero_output_for_mask,
+            hoist_inputs=hoist_inputs,
             activity_regularizer=activity_regularizer,
             name=name,
             dtype=dtype,
@@ -211,6 +248,15 @@ class FusedRNNLayer(FusedRNN):
     @classmethod
     def from_config(cls, config, custom_objects=None):
         return cls(**config)
+
+
+@functools.cache
+def on_accelerator():
+    """Whether Keras sees a GPU or TPU (asked once per process)."""
+    return any(
+        not device.lower().startswith("cpu")
+        for device in keras.distribution.list_devices()
+    )
 
 
 def _snake_case(name):

@@ -21,8 +21,8 @@ class IdentityRecurrentInitializer(keras.initializers.Initializer):
     Gated cells keep their gate matrices side by side in one fused recurrent
     kernel of shape `(units, k * units)` (k = 3 for a GRU, 4 for an LSTM).
     For such a non-square shape every `units x units` block is set to
-    `scale * I`, so each gate (and the candidate) starts from "h_{t-1}
-    passed through unchanged", exactly as a square kernel would. The number
+    `scale * I`: each gate and the candidate see unit j of h_{t-1} (times
+    `scale`) in their unit j, as a square identity kernel would. The number
     of columns must therefore be a multiple of the number of rows; any other
     shape raises a `ValueError`.
 

@@ -3,7 +3,6 @@
 import keras
 from keras import ops
 
-from zoo.layers.coupled_gru_cell import check_step_input_shape
 from zoo.layers.layer_norm import DEFAULT_EPSILON
 from zoo.layers.layer_norm import layer_norm
 from zoo.layers.recurrent_cell import RecurrentCell
@@ -118,7 +117,6 @@ class LayerNormGRUCell(WeightNormMixin, RecurrentCell):
         self.init_weight_norm(weight_norm)
 
     def build(self, input_shape):
-        check_step_input_shape(self, input_shape)
         super().build(input_shape)
         for name in ("kernel_norm_gamma", "recurrent_norm_gamma"):
             gamma = self.add_weight(

@@ -65,7 +65,25 @@ class WeightNormMixin:
     A cell uses it by inheriting it before `RecurrentCell`, calling
     `self.build_weight_norm()` at the end of `build`, reading its kernels
     through `self.effective_kernel()` / `self.effective_recurrent_kernel()`
-    and adding `self.weight_norm_config()` to its config.
+    and adding `self.weight_norm_config()` to its config (as
+    `CoupledGRUCell`, `LayerNormGRUCell` and `LayerNormSimpleRNNCell` do).
+
+    Args (of the cells that use it):
+        weight_norm: bool. Reparameterize W and U as above, default `False`.
+
+    Example:
+
+    ```python
+    import keras
+    import numpy as np
+    from zoo.layers import CoupledGRUCell
+
+    cell = CoupledGRUCell(8, weight_norm=True)
+    layer = keras.layers.RNN(cell)
+    layer(np.zeros((2, 5, 4), "float32"))
+    [v.name for v in cell.weights]
+    # ['kernel', 'recurrent_kernel', 'bias', 'kernel_g', 'recurrent_kernel_g']
+    ```
     """
 
     def init_weight_norm(self, weight_norm):
