@@ -235,6 +235,9 @@ def test_auto_hoists_in_training_and_on_accelerators_only():
     assert layer.hoists(training=False) == fused_rnn.on_accelerator()
     assert PeepholeLSTM(3, hoist_inputs=True).hoists(training=False)
     assert not PeepholeLSTM(3, hoist_inputs=False).hoists(training=True)
+    # Dropout masks are drawn before the loop, which needs the hoisted path.
+    assert PeepholeLSTM(3, hoist_inputs=False, dropout=0.1).hoists(training=True)
+    assert not PeepholeLSTM(3, hoist_inputs=False, dropout=0.1).hoists(training=False)
     with pytest.raises(ValueError, match="hoist_inputs"):
         PeepholeLSTM(3, hoist_inputs="sometimes")
 

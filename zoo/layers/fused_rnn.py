@@ -51,10 +51,11 @@ class FusedRNN(keras.layers.RNN):
     and what speeds up the backward pass everywhere. At inference on a CPU
     the FLOPs are the same either way and the hoisted [batch, time,
     k * units] tensor costs memory traffic that the per-step matmul does not
-    (measured in `benchmarks/rnn_speed.py`: up to 2x slower), so by default
+    (measured in `benchmarks/rnn_speed.py`: about 2x slower), so by default
     (`"auto"`) a fused layer hoists in training and on accelerators, and
     projects per step (as `keras.layers.RNN(cell)` does) at inference on a
-    CPU. `True` always hoists, `False` never does. The numbers are the same.
+    CPU. `True` always hoists, `False` hoists only in training with dropout
+    (where the masks must be drawn before the loop). The numbers are the same.
 
     Dropout: the cell's input and recurrent masks are drawn once per call
     with the cell's seed generator, before the loop, and the same masks are
@@ -145,7 +146,14 @@ class FusedRNN(keras.layers.RNN):
         return {**super().get_config(), "hoist_inputs": self.hoist_inputs}
 
     def hoists(self, training):
-        """Whether this call projects the inputs before the loop."""
+        """Whether this call projects the inputs before the loop.
+
+        Training with dropout always hoists: only the hoisted path draws the
+        dropout masks before the loop, which keeps them one per sequence and
+        the loop stateless.
+        """
+        if training and (self.cell.dropout > 0 or self.cell.recurrent_dropout > 0):
+            return True
         if self.hoist_inputs == "auto":
             return bool(training) or on_accelerator()
         return self.hoist_inputs
@@ -153,8 +161,8 @@ class FusedRNN(keras.layers.RNN):
     def inner_loop(self, sequences, initial_state, mask, training=False):
         cell = self.cell
         if not self.hoists(training):
-            # Inference only (training always hoists under "auto"), so no
-            # dropout: the cell projects each step, as in keras.layers.RNN.
+            # No dropout applies here (see `hoists`): the cell projects each
+            # step, as in keras.layers.RNN.
             return super().inner_loop(
                 sequences, initial_state, mask=mask, training=training
             )
