@@ -2,6 +2,7 @@
 regularizers. Math in `keras.ops` only: every layer runs on TensorFlow, JAX
 and PyTorch."""
 
+from zoo.layers.character_encoder import CharacterEncoder
 from zoo.layers.cifg_lstm import CIFGLSTM
 from zoo.layers.cifg_lstm_cell import CIFGLSTMCell
 from zoo.layers.fused_rnn import FusedRNN
@@ -24,3 +25,4 @@ from zoo.layers.spectral_radius import SpectralRadiusRegularizer
 from zoo.layers.weight_normalization import WeightNormMixin
 from zoo.layers.weight_normalization import weight_normalize
 from zoo.layers.noisy_state_cell import NoisyStateCell
+from zoo.layers.crf import CRF

@@ -1,0 +1,230 @@
+"""Train a bidirectional RNN sequence tagger (POS, chunks, NER) on CoNLL data.
+
+    python recipes/tagger.py --out checkpoints/pos_tagger_ewt_en
+
+trains the shipped UD English EWT POS tagger (UPOS and XPOS heads) on the
+train file, early-stops on dev UPOS accuracy and writes the checkpoint and
+its card. Any CoNLL-U or CoNLL column file works:
+
+    python recipes/tagger.py --train train.conllu --dev dev.conllu --label-cols upos
+    python recipes/tagger.py --format conll --train eng.train --dev eng.testa \\
+        --token-col 0 --label-cols -1 --out my_ner_tagger
+    python recipes/tagger.py --tfds universal_dependencies/en_ewt
+
+For IOB/BIO/BIOES label columns the chunk F1 is reported too.
+"""
+
+import dataclasses
+import os
+import shlex
+import sys
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import keras  # noqa: E402
+
+import zoo  # noqa: E402
+from zoo.data.conll_reader import read_conll  # noqa: E402
+from zoo.data.conllu_reader import read_conllu  # noqa: E402
+from zoo.data.data_format_error import DataFormatError  # noqa: E402
+from zoo.data.tfds_tagging import read_tfds  # noqa: E402
+from zoo.models.sequence_tagger import SequenceTagger  # noqa: E402
+from zoo.training.recipe_config import format_config  # noqa: E402
+from zoo.training.recipe_config import parse_config  # noqa: E402
+from zoo.training.tagger_batches import TaggerBatches  # noqa: E402
+from zoo.training.tagger_evaluation import evaluate_tagger  # noqa: E402
+
+EWT = "../shared/data/ud-en-ewt"
+
+
+def option(default, help):
+    return dataclasses.field(default=default, metadata={"help": help})
+
+
+@dataclasses.dataclass
+class TaggerConfig:
+    """Train a bidirectional RNN sequence tagger."""
+
+    train: str = option(f"{EWT}/en_ewt-ud-train.conllu", "training file")
+    dev: str = option(f"{EWT}/en_ewt-ud-dev.conllu", "dev file (early stopping, reported)")
+    format: str = option("conllu", "conllu or conll (whitespace-separated columns)")
+    token_col: int = option(0, "conll format: the token column (0-based)")
+    label_cols: str = option(
+        "upos,xpos",
+        "label columns, the first is the main one: conllu column names, or "
+        "conll column indexes (negative counts from the end)",
+    )
+    tfds: str = option("", "a tfds tagging dataset instead of files, e.g. universal_dependencies/en_ewt")
+    tfds_dev_split: str = option("dev", "tfds split used as dev")
+    max_train_sentences: int = option(0, "use only the first N training sentences (0: all)")
+    min_count: int = option(1, "words seen fewer times in train are unknown")
+    cell: str = option("lstm", "sentence RNN cell (see SequenceTagger.SEQUENCE_LAYERS)")
+    units: int = option(200, "RNN units per direction")
+    num_layers: int = option(2, "stacked bidirectional layers")
+    head: str = option("crf", "crf or softmax")
+    word_dim: int = option(100, "word embedding size")
+    character_encoder: str = option("rnn", "rnn, cnn or none")
+    character_units: int = option(64, "character encoder units")
+    # Dozat et al. 2017: 0.33 everywhere works well for BiLSTM taggers.
+    dropout: float = option(0.33, "dropout on inputs and between layers")
+    word_dropout: float = option(0.05, "probability of replacing a word by [UNK] in training")
+    batch_size: int = option(32, "sentences per batch")
+    # Adam with beta_2 = 0.9 (Dozat et al. 2017) and gradient clipping.
+    learning_rate: float = option(2e-3, "Adam learning rate")
+    clipnorm: float = option(5.0, "gradient norm clipping")
+    epochs: int = option(40, "maximum epochs")
+    patience: int = option(6, "stop after this many epochs without dev improvement")
+    decay_patience: int = option(2, "halve the learning rate after this many epochs without improvement")
+    seed: int = option(1, "random seed")
+    out: str = option("checkpoints/pos_tagger_ewt_en", "checkpoint folder or name to write")
+
+
+def read_split(config, path, split):
+    if config.tfds:
+        label_features = config.label_cols.split(",")
+        return read_tfds(config.tfds, split, label_features=tuple(label_features))
+    if config.format == "conllu":
+        return read_conllu(path, label_columns=tuple(config.label_cols.split(",")))
+    if config.format == "conll":
+        try:
+            columns = tuple(int(column) for column in config.label_cols.split(","))
+        except ValueError:
+            raise SystemExit(
+                f"--label-cols must be column indexes for --format conll, got {config.label_cols!r}"
+            )
+        return read_conll(path, token_column=config.token_col, label_columns=columns)
+    raise SystemExit(f"--format must be conllu or conll, got {config.format!r}")
+
+
+class DevEarlyStopping(keras.callbacks.Callback):
+    """Scores dev after every epoch; keeps the best weights; decays and stops."""
+
+    def __init__(self, dev, config):
+        super().__init__()
+        self.dev = dev
+        self.config = config
+        self.best = -1.0
+        self.best_weights = None
+        self.best_epoch = 0
+        self.bad_epochs = 0
+        self.history = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        report = evaluate_tagger(self.model, self.dev)
+        main = self.model.label_names[0]
+        score = report[main].get("span_f1", report[main]["accuracy"])
+        scores = "  ".join(
+            f"{name} {metric} {value:.4f}"
+            for name in self.model.label_names
+            for metric, value in report[name].items()
+        )
+        print(f"epoch {epoch + 1}: loss {logs.get('loss', float('nan')):.4f}  dev {scores}")
+        self.history.append(score)
+        if score > self.best:
+            self.best, self.best_epoch, self.bad_epochs = score, epoch + 1, 0
+            self.best_weights = self.model.get_weights()
+            return
+        self.bad_epochs += 1
+        if self.bad_epochs >= self.config.patience:
+            self.model.stop_training = True
+        elif self.bad_epochs % self.config.decay_patience == 0:
+            rate = self.model.optimizer.learning_rate
+            rate.assign(rate * 0.5)
+            print(f"  learning rate halved to {float(rate.numpy()):.2e}")
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    config = parse_config(TaggerConfig, argv)
+    print("tagger recipe, config:\n" + format_config(config))
+    keras.utils.set_random_seed(config.seed)
+    try:
+        train = read_split(config, config.train, "train")
+        dev = read_split(config, config.dev, config.tfds_dev_split)
+    except (DataFormatError, FileNotFoundError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if config.max_train_sentences:
+        train = train[: config.max_train_sentences]
+    print(
+        f"train: {len(train)} sentences, {sum(len(s.tokens) for s in train)} tokens; "
+        f"dev: {len(dev)} sentences, {sum(len(s.tokens) for s in dev)} tokens"
+    )
+    tagger = SequenceTagger.from_sentences(
+        train,
+        min_count=config.min_count,
+        word_dim=config.word_dim,
+        character_encoder=None if config.character_encoder == "none" else config.character_encoder,
+        character_units=config.character_units,
+        cell=config.cell,
+        units=config.units,
+        num_layers=config.num_layers,
+        head=config.head,
+        dropout=config.dropout,
+        word_dropout=config.word_dropout,
+        seed=config.seed,
+    )
+    sizes = ", ".join(f"{name} {len(vocabulary)}" for name, vocabulary in tagger.vocabularies.items())
+    print(f"vocabularies: {sizes}; parameters: {tagger.count_params():,}")
+    tagger.compile(
+        optimizer=keras.optimizers.Adam(
+            config.learning_rate, beta_2=0.9, clipnorm=config.clipnorm
+        ),
+        jit_compile=keras.backend.backend() != "torch",
+    )
+    batches = TaggerBatches(tagger, train, batch_size=config.batch_size, seed=config.seed)
+    stopping = DevEarlyStopping(dev, config)
+    start = time.time()
+    data = batches.to_tf_dataset() if keras.backend.backend() == "tensorflow" else batches
+    tagger.fit(data, epochs=config.epochs, callbacks=[stopping], verbose=2)
+    train_seconds = time.time() - start
+    epochs_run = len(stopping.history)
+    tagger.set_weights(stopping.best_weights)
+
+    report = evaluate_tagger(tagger, dev)
+    metrics = {"dev": {}}
+    for name in tagger.label_names:
+        for metric, value in report[name].items():
+            metrics["dev"][f"{name}_{metric}"] = round(value, 5)
+    metrics["dev"]["tokens_per_second"] = round(report["tokens_per_second"])
+    metrics["training"] = {
+        "epochs": epochs_run,
+        "best_epoch": stopping.best_epoch,
+        "seconds_per_epoch": round(train_seconds / max(epochs_run, 1), 1),
+        "train_sentences": len(train),
+    }
+    print(f"best epoch {stopping.best_epoch} of {epochs_run}; final dev evaluation:")
+    for split, values in metrics.items():
+        for metric, value in values.items():
+            print(f"  {split:<9} {metric:<28} {value}")
+    main_label = tagger.label_names[0]
+    main_metric = "span_f1" if f"{main_label}_span_f1" in metrics["dev"] else "accuracy"
+    source = config.tfds or f"{config.train} (dev: {config.dev})"
+    card = zoo.ModelCard(
+        name=os.path.basename(os.path.normpath(config.out)),
+        task=f"sequence tagging ({', '.join(tagger.label_names)})",
+        description=(
+            f"BiLSTM-CRF tagger ({', '.join(tagger.label_names)}), "
+            f"{config.num_layers}x{config.units} {config.cell}, char {config.character_encoder}"
+        ),
+        data=source,
+        data_license=(
+            "CC BY-SA 4.0 (UD English EWT)" if "ewt" in source.lower() else "see the data's license"
+        ),
+        recipe_command=shlex.join(["python", "recipes/tagger.py", *argv]),
+        metrics=metrics,
+        headline_metric=f"dev/{main_label}_{main_metric}",
+        notes=(
+            "Dev accuracy is over all dev tokens (punctuation included), gold "
+            "tokenization. The dev split chose the epoch (early stopping), so it "
+            "is a slightly optimistic estimate; the official test split was not used."
+        ),
+    )
+    folder = zoo.save(tagger, config.out, card=card)
+    print(f"wrote {folder}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
