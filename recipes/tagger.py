@@ -176,8 +176,7 @@ def main(argv=None):
     batches = TaggerBatches(tagger, train, batch_size=config.batch_size, seed=config.seed)
     stopping = DevEarlyStopping(dev, config)
     start = time.time()
-    data = batches.to_tf_dataset() if keras.backend.backend() == "tensorflow" else batches
-    tagger.fit(data, epochs=config.epochs, callbacks=[stopping], verbose=2)
+    tagger.fit(batches.for_fit(), epochs=config.epochs, callbacks=[stopping], verbose=2)
     train_seconds = time.time() - start
     epochs_run = len(stopping.history)
     tagger.set_weights(stopping.best_weights)

@@ -183,3 +183,21 @@ def test_config_naming_an_unknown_class_is_refused(tmp_path):
     (folder / "card.json").write_text(json.dumps(card))
     with pytest.raises(CheckpointError, match="config.json does not describe"):
         zoo.load(folder)
+
+
+def test_trained_model_ships_without_optimizer_state(tmp_path):
+    import h5py
+
+    model = make_model()
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(TOKENS, np.zeros((2, 4, 3)), verbose=0)
+    expected = keras.ops.convert_to_numpy(model(TOKENS))
+    folder = zoo.save(model, tmp_path / "trained")
+    with h5py.File(folder / "model.weights.h5") as file:
+        sizes = []
+        file.visititems(lambda name, item: sizes.append(item.size) if hasattr(item, "size") else None)
+    assert sum(sizes) == model.count_params()  # no Adam moments
+    assert model.optimizer is not None  # the caller's model keeps training
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(zoo.load(folder)(TOKENS)), expected, rtol=1e-6
+    )

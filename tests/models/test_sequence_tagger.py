@@ -8,6 +8,7 @@ import pytest
 import zoo
 from zoo.data import TaggedSentence
 from zoo.models.sequence_tagger import SequenceTagger
+from zoo.training.tagger_batches import TaggerBatches
 
 TINY = dict(word_dim=8, shape_dim=4, character_encoder="cnn", character_dim=4,
             character_units=4, units=12, num_layers=1, dropout=0.0, word_dropout=0.0)
@@ -36,11 +37,9 @@ def right_context_sentences(count, seed):
 
 
 def fit_on(tagger, sentences, epochs):
-    inputs = tagger.encode([s.tokens for s in sentences])
-    time = inputs["words"].shape[1]
-    labels = {"tag": tagger.encode_labels([s.labels["tag"] for s in sentences], "tag", time)}
+    batches = TaggerBatches(tagger, sentences, batch_size=32, seed=0)
     tagger.compile(optimizer=keras.optimizers.Adam(0.02), jit_compile="auto")
-    tagger.fit(inputs, labels, batch_size=32, epochs=epochs, verbose=0)
+    tagger.fit(batches.for_fit(), epochs=epochs, verbose=0)
 
 
 def accuracy_on_x(tagger, sentences):

@@ -102,7 +102,7 @@ def save(model, name_or_dir, card=None, overwrite=True):
         (staging / CONFIG_FILE).write_text(
             json.dumps(config, indent=2, sort_keys=True), encoding="utf-8"
         )
-        model.save_weights(staging / WEIGHTS_FILE)
+        save_model_weights(model, staging / WEIGHTS_FILE)
         if hasattr(model, "save_assets"):
             (staging / ASSETS_DIR).mkdir()
             model.save_assets(str(staging / ASSETS_DIR))
@@ -118,6 +118,20 @@ def save(model, name_or_dir, card=None, overwrite=True):
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target
+
+
+def save_model_weights(model, path):
+    """`model.save_weights` without the optimizer's slots (a compiled Adam
+    model would otherwise ship twice its size again in moment estimates)."""
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is None:
+        model.save_weights(path)
+        return
+    model.optimizer = None
+    try:
+        model.save_weights(path)
+    finally:
+        model.optimizer = optimizer
 
 
 def replace_folder(source, target):

@@ -94,7 +94,8 @@ class SequenceTagger(keras.Model):
 
     Call arguments:
         inputs: dict of int tensors from `encode`: `"words"` and `"shapes"`
-            `[batch, time]`, `"characters"` `[batch, time, chars]`.
+            `[batch, time]`, `"characters"` `[distinct words, chars]` and
+            `"word_index"` `[batch, time]` (see `pad`).
 
     Returns:
         dict `{label_name: potentials [batch, time, num_labels]}`.
@@ -358,25 +359,38 @@ class SequenceTagger(keras.Model):
         )
 
     def pad(self, encoded_sentences):
-        """Pad encoded sentences into the model's input arrays."""
+        """Pad encoded sentences into the model's input arrays.
+
+        Each distinct word of the batch is spelled once: `"characters"` is
+        `[distinct words, chars]` (row 0, all padding, stands for the
+        padding word) and `"word_index"` `[batch, time]` points every
+        position at its row, so the character encoder runs once per
+        distinct word instead of once per position (a batch of 256
+        sentences has about three times fewer distinct words than tokens).
+        """
         # Few distinct shapes, so few XLA compilations: time in steps of 16,
-        # word width 8, 16 or 24 characters.
+        # distinct words in steps of 64, word width 8, 16 or 24 characters.
         time = padded_length(max(len(words) for words, _, _ in encoded_sentences), 16)
-        longest_word = max(
-            (len(chars) for _, _, word_chars in encoded_sentences for chars in word_chars),
-            default=1,
-        )
-        width = padded_length(longest_word)
         batch = len(encoded_sentences)
         words = np.zeros((batch, time), "int32")
         shapes = np.zeros((batch, time), "int32")
-        characters = np.zeros((batch, time, width), "int32")
+        word_index = np.zeros((batch, time), "int32")
+        rows = {(): 0}
         for row, (word_ids, shape_ids, char_ids) in enumerate(encoded_sentences):
             words[row, : len(word_ids)] = word_ids
             shapes[row, : len(shape_ids)] = shape_ids
             for column, ids in enumerate(char_ids):
-                characters[row, column, : len(ids)] = ids
-        return {"words": words, "shapes": shapes, "characters": characters}
+                word_index[row, column] = rows.setdefault(tuple(ids), len(rows))
+        width = padded_length(max(len(spelling) for spelling in rows))
+        characters = np.zeros((padded_length(len(rows), 64), width), "int32")
+        for spelling, row in rows.items():
+            characters[row, : len(spelling)] = spelling
+        return {
+            "words": words,
+            "shapes": shapes,
+            "characters": characters,
+            "word_index": word_index,
+        }
 
     def encode(self, token_lists):
         """Model inputs for a batch of token lists (padded, see `pad`)."""
@@ -399,7 +413,7 @@ class SequenceTagger(keras.Model):
             self.shape_embedding.build(input_shape["shapes"])
             width += self.shape_dim
         if self.characters_encoder is not None:
-            self.characters_encoder.build(input_shape["characters"])
+            self.characters_encoder.build((1, *input_shape["characters"]))
             width += self.characters_encoder.output_dim
         for layer in self.sequence_layers:
             layer.build((None, None, width))
@@ -419,7 +433,8 @@ class SequenceTagger(keras.Model):
         if self.shape_embedding is not None:
             features.append(self.shape_embedding(inputs["shapes"]))
         if self.characters_encoder is not None:
-            features.append(self.characters_encoder(inputs["characters"]))
+            spellings = self.characters_encoder(inputs["characters"][None])[0]
+            features.append(ops.take(spellings, inputs["word_index"], axis=0))
         hidden = ops.concatenate(features, axis=-1)
         hidden = self.dropouts[0](hidden, training=training)
         for layer, dropout in zip(self.sequence_layers, self.dropouts[1:]):
@@ -473,6 +488,10 @@ class SequenceTagger(keras.Model):
     def tag_all(self, token_lists, batch_size=256):
         """Labels of every column: a list (one per sentence) of dicts."""
         token_lists = [list(tokens) for tokens in token_lists]
+        if not self.compiled and keras.backend.backend() == "tensorflow":
+            # Keras' "auto" means no XLA on a CPU; the tagger runs 1.1x to 1.5x
+            # faster with it (benchmarks/tagger_speed.py).
+            self.jit_compile = True
         results = [None] * len(token_lists)
         lengths = [len(tokens) for tokens in token_lists]
         nonempty = [i for i, length in enumerate(lengths) if length]
@@ -506,7 +525,8 @@ class SequenceTagger(keras.Model):
             token_lists: list of token lists (any length, empty allowed;
                 unknown words and characters are fine).
             label: which label column, default the first (`label_names[0]`).
-            batch_size: int. Sentences per batch, default 256.
+            batch_size: int. Sentences per batch, default 256 (the fastest
+                on a CPU in benchmarks/tagger_speed.py).
         """
         label = label or self.label_names[0]
         if label not in self.label_names:

@@ -77,6 +77,12 @@ class TaggerBatches(keras.utils.PyDataset):
         }
         return inputs, labels
 
+    def for_fit(self):
+        """What to pass to `fit`: `to_tf_dataset()` on TensorFlow, else self."""
+        if keras.backend.backend() == "tensorflow":
+            return self.to_tf_dataset()
+        return self
+
     def to_tf_dataset(self):
         """The batches as a `tf.data.Dataset` with variable batch, time and
         word-width dimensions (Keras' own adapter fixes the shapes it sees
@@ -93,7 +99,8 @@ class TaggerBatches(keras.utils.PyDataset):
             {
                 "words": spec((None, None), tf.int32),
                 "shapes": spec((None, None), tf.int32),
-                "characters": spec((None, None, None), tf.int32),
+                "characters": spec((None, None), tf.int32),
+                "word_index": spec((None, None), tf.int32),
             },
             {name: spec((None, None), tf.int32) for name in self.labels},
         )
