@@ -479,19 +479,26 @@ class SequenceTagger(keras.Model):
             decoded[name] = ops.where(mask, ops.cast(ids, "int32"), 0)
         return decoded
 
-    def predict_step(self, data):
-        x, _, _ = keras.utils.unpack_x_y_sample_weight(data)
-        return self.decode(self(x, training=False), ops.not_equal(x["words"], 0))
+    def decoder(self):
+        """A model that maps inputs to decoded label ids, sharing this
+        tagger's layers (so `predict_on_batch` compiles the decoding too,
+        on every backend)."""
+        decoder = self.__dict__.get("_tag_decoder")
+        if decoder is None:
+            decoder = _TaggerDecoder(self)
+            if keras.backend.backend() == "tensorflow":
+                # Keras' "auto" means no XLA on a CPU; tagging runs faster
+                # with it (benchmarks/tagger_speed.py).
+                decoder.jit_compile = True
+            # Kept outside Keras' tracking: it only wraps this model.
+            self.__dict__["_tag_decoder"] = decoder
+        return decoder
 
     # ---- tagging ---------------------------------------------------------
 
     def tag_all(self, token_lists, batch_size=256):
         """Labels of every column: a list (one per sentence) of dicts."""
         token_lists = [list(tokens) for tokens in token_lists]
-        if not self.compiled and keras.backend.backend() == "tensorflow":
-            # Keras' "auto" means no XLA on a CPU; the tagger runs 1.1x to 1.5x
-            # faster with it (benchmarks/tagger_speed.py).
-            self.jit_compile = True
         results = [None] * len(token_lists)
         lengths = [len(tokens) for tokens in token_lists]
         nonempty = [i for i, length in enumerate(lengths) if length]
@@ -507,7 +514,7 @@ class SequenceTagger(keras.Model):
         for batch in batches:
             indices = [nonempty[i] for i in batch]
             inputs = self.encode([token_lists[i] for i in indices])
-            decoded = self.predict_on_batch(inputs)
+            decoded = self.decoder().predict_on_batch(inputs)
             decoded = {name: ops.convert_to_numpy(ids) for name, ids in decoded.items()}
             for row, index in enumerate(indices):
                 results[index] = {
@@ -567,3 +574,16 @@ class SequenceTagger(keras.Model):
             "lowercase": self.lowercase,
             "seed": self.seed,
         }
+
+
+class _TaggerDecoder(keras.Model):
+    """Inputs -> `{label_name: ids}` through a `SequenceTagger` (not saved)."""
+
+    def __init__(self, tagger):
+        super().__init__(name=f"{tagger.name}_decoder")
+        self.tagger = tagger
+
+    def call(self, inputs):
+        return self.tagger.decode(
+            self.tagger(inputs, training=False), ops.not_equal(inputs["words"], 0)
+        )
