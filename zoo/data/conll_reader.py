@@ -11,7 +11,7 @@ import os
 
 from zoo.data.data_format_error import DataFormatError
 from zoo.data.data_format_error import numbered_lines
-from zoo.data.tagged_sentence import TaggedSentence
+from zoo.data.sentence_collector import SentenceCollector
 
 DOCUMENT_START = "-DOCSTART-"
 
@@ -61,19 +61,14 @@ def read_conll(path, token_column=0, label_columns=(-1,), label_names=None):
     label_columns = tuple(_as_index("label_columns", c) for c in label_columns)
     names = _label_names(label_columns, label_names)
     path = os.fspath(path)
-    sentences = []
-    tokens, columns, start = [], [[] for _ in names], 0
+    collected = SentenceCollector(path, names)
     width = first_data_line = token_index = label_indexes = None
     last_line = 0
     for number, line in numbered_lines(path):
         last_line = number
         fields = line.split()
         if not fields or fields[0] == DOCUMENT_START:
-            if tokens:
-                labels = dict(zip(names, columns))
-                sentences.append(TaggedSentence(tokens, labels, f"{path}:{start}"))
-                tokens, columns = [], [[] for _ in names]
-            start = 0
+            collected.end()
             continue
         if width is None:
             width, first_data_line = len(fields), number
@@ -90,19 +85,9 @@ def read_conll(path, token_column=0, label_columns=(-1,), label_names=None):
                 f"{first_data_line}) has {width}; every token line needs the "
                 "same columns",
             )
-        start = start or number
-        tokens.append(fields[token_index])
-        for column, index in zip(columns, label_indexes):
-            column.append(fields[index])
-    if tokens:
-        labels = dict(zip(names, columns))
-        sentences.append(TaggedSentence(tokens, labels, f"{path}:{start}"))
-    if not sentences:
-        what = "the file is empty" if not last_line else (
-            f"its {last_line} lines hold no token lines"
-        )
-        raise DataFormatError(path, 1, f"no sentences: {what}")
-    return sentences
+        collected.begin(number)
+        collected.add(fields[token_index], [fields[index] for index in label_indexes])
+    return collected.finish(last_line, "token")
 
 
 def _as_index(argument, value):

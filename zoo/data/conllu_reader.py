@@ -11,7 +11,7 @@ import re
 
 from zoo.data.data_format_error import DataFormatError
 from zoo.data.data_format_error import numbered_lines
-from zoo.data.tagged_sentence import TaggedSentence
+from zoo.data.sentence_collector import SentenceCollector
 
 CONLLU_COLUMNS = (
     "id",
@@ -70,19 +70,14 @@ def read_conllu(path, label_columns=("upos", "xpos")):
     indexes = [CONLLU_COLUMNS.index(name) for name in names]
     checked = (1, *indexes)  # FORM and the label columns must not be empty
     path = os.fspath(path)
-    sentences = []
-    tokens, columns, start = [], [[] for _ in names], 0
+    collected = SentenceCollector(path, names)
     last_line = 0
     for number, line in numbered_lines(path):
         last_line = number
         if not line.strip():
-            if tokens:
-                labels = dict(zip(names, columns))
-                sentences.append(TaggedSentence(tokens, labels, f"{path}:{start}"))
-                tokens, columns = [], [[] for _ in names]
-            start = 0
+            collected.end()
             continue
-        start = start or number
+        collected.begin(number)
         if line.startswith("#"):
             continue
         fields = line.split("\t")
@@ -98,8 +93,10 @@ def read_conllu(path, label_columns=("upos", "xpos")):
                 f"the ID {word_id!r} is not a word number (1, 2, 3, ...), "
                 "a multiword range like 3-4 or an empty node like 8.1",
             )
-        if int(word_id) != len(tokens) + 1:
-            raise DataFormatError(path, number, _id_order_message(word_id, tokens))
+        if int(word_id) != len(collected.tokens) + 1:
+            raise DataFormatError(
+                path, number, _id_order_message(word_id, collected.tokens)
+            )
         for index in checked:
             if not fields[index]:
                 name = CONLLU_COLUMNS[index].upper()
@@ -109,18 +106,8 @@ def read_conllu(path, label_columns=("upos", "xpos")):
                     f"the {name} field (column {index + 1}) is empty; "
                     "CoNLL-U writes _ for a missing value",
                 )
-        tokens.append(fields[1])
-        for column, index in zip(columns, indexes):
-            column.append(fields[index])
-    if tokens:
-        labels = dict(zip(names, columns))
-        sentences.append(TaggedSentence(tokens, labels, f"{path}:{start}"))
-    if not sentences:
-        what = "the file is empty" if not last_line else (
-            f"its {last_line} lines hold no word lines"
-        )
-        raise DataFormatError(path, 1, f"no sentences: {what}")
-    return sentences
+        collected.add(fields[1], [fields[index] for index in indexes])
+    return collected.finish(last_line, "word")
 
 
 def _column_names(label_columns):

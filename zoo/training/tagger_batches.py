@@ -63,10 +63,6 @@ class TaggerBatches(keras.utils.PyDataset):
     def __len__(self):
         return len(self.batches)
 
-    @property
-    def num_batches(self):
-        return len(self.batches)
-
     def __getitem__(self, index):
         batch = self.batches[index]
         inputs = self.tagger.pad([self.encoded[i] for i in batch])
