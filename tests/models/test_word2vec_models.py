@@ -1,0 +1,96 @@
+import keras
+import numpy as np
+import pytest
+import word2vec_reference as reference
+
+from zoo.data import TextCorpus
+from zoo.models import CBOW
+from zoo.models import SkipGram
+from zoo.training import train_word2vec
+
+MODELS = {"skip_gram": (SkipGram, reference.skip_gram_step), "cbow": (CBOW, reference.cbow_step)}
+
+
+def model_with_random_tables(cls, vocabulary=7, dimension=4, seed=0):
+    model = cls(vocabulary, dimension, seed=seed)
+    model.build()
+    rng = np.random.default_rng(seed)
+    model.input_embeddings.assign(rng.normal(size=(vocabulary, dimension)).astype("float32"))
+    model.output_embeddings.assign(rng.normal(size=(vocabulary, dimension)).astype("float32"))
+    return model
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_one_step_matches_the_numpy_equations(name):
+    cls, step = MODELS[name]
+    model = model_with_random_tables(cls)
+    inputs = keras.ops.convert_to_numpy(model.input_embeddings).astype("float64")
+    outputs = keras.ops.convert_to_numpy(model.output_embeddings).astype("float64")
+    # Small vocabulary: repeated words in a batch, noise equal to the center.
+    batch = reference.make_batch(np.random.default_rng(1), 7, batch=6, width=4, negative=3)
+    batch["negatives"][0, 0] = batch["center"][0]
+    expected_inputs, expected_outputs, expected_loss = step(inputs, outputs, batch)
+    model.compile(optimizer="sgd")
+    loss = model.train_on_batch(batch)
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(model.input_embeddings), expected_inputs, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(model.output_embeddings), expected_outputs, rtol=1e-4, atol=1e-5)
+    assert float(loss) == pytest.approx(expected_loss, rel=1e-4)
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_inference_changes_nothing(name):
+    cls, _ = MODELS[name]
+    model = model_with_random_tables(cls)
+    before = keras.ops.convert_to_numpy(model.input_embeddings).copy()
+    batch = reference.make_batch(np.random.default_rng(2), 7, batch=3, width=2, negative=2)
+    model(batch)
+    model.predict(batch, verbose=0)
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(model.input_embeddings), before)
+
+
+def planted_corpus(seed=0):
+    """Two topics of 6 words; a sentence draws all its words from one topic."""
+    rng = np.random.default_rng(seed)
+    topics = [[f"{t}{i}" for i in range(6)] for t in "xy"]
+    return [list(rng.choice(topics[s % 2], size=8)) for s in range(600)], topics
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_training_recovers_planted_topics(name):
+    cls, _ = MODELS[name]
+    sentences, topics = planted_corpus()
+    corpus = TextCorpus.from_sentences(sentences, min_count=1)
+    model = cls(corpus.vocabulary_size, dimension=10, seed=3)
+    history = train_word2vec(
+        model, corpus, epochs=4, window=3, negative=4, sample=0, batch_size=64,
+        learning_rate=0.05, seed=4, verbose=0)
+    assert history["loss"][-1] < history["loss"][0]
+    vectors = model.word_vectors(corpus.words, corpus.counts)
+    for topic in topics:
+        for word in topic:
+            neighbours = [w for w, _ in vectors.most_similar(word, topn=5)]
+            assert set(neighbours) <= set(topic), (word, neighbours)
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_config_round_trip(name):
+    cls, _ = MODELS[name]
+    model = cls(11, dimension=3, learning_rate=0.05, seed=2)
+    clone = cls.from_config(model.get_config())
+    assert (clone.vocabulary_size, clone.dimension, clone.learning_rate, clone.seed) == (11, 3, 0.05, 2)
+
+
+def test_bad_arguments_and_mismatched_corpus():
+    with pytest.raises(ValueError, match="vocabulary_size"):
+        SkipGram(0)
+    with pytest.raises(ValueError, match="dimension"):
+        CBOW(5, dimension=2.5)
+    with pytest.raises(ValueError, match="learning_rate"):
+        SkipGram(5, learning_rate=0)
+    corpus = TextCorpus.from_sentences([["a", "b"]], min_count=1)
+    with pytest.raises(ValueError, match="vocabulary_size 5 but the corpus has 2"):
+        train_word2vec(SkipGram(5), corpus, verbose=0)
+    with pytest.raises(ValueError, match="2 words for a model of vocabulary_size 5"):
+        SkipGram(5).word_vectors(["a", "b"])

@@ -1,0 +1,207 @@
+"""A plain-text corpus, counted and encoded as one array of word ids."""
+
+import collections
+import os
+
+import numpy as np
+
+from zoo.data.data_format_error import numbered_lines
+
+MAX_SENTENCE_LENGTH = 10_000
+
+
+class TextCorpus:
+    """The words of a text corpus as word ids, with their vocabulary and counts.
+
+    The input is sentences of whitespace-separated tokens: a plain-text
+    file with one sentence (or paragraph) per line, as word2vec and gensim's
+    `LineSentence` read it, or any iterable of token lists. Words seen fewer
+    than `min_count` times are dropped from the sentences before training,
+    as word2vec does (so windows reach across them); everything else is kept
+    in order. Sentences longer than `max_sentence_length` are split into
+    pieces of that length (gensim truncates them instead).
+
+    The vocabulary is ordered by descending count, ties alphabetically, so
+    the same corpus always gives the same ids.
+
+    Attributes:
+        words: list of str. The vocabulary, most frequent first.
+        counts: int64 array [len(words)]. Each word's count in the corpus.
+        ids: int32 array. Every kept word of the corpus, as ids, in order.
+        sentence_starts: int64 array [sentences + 1]. Sentence `s` is
+            `ids[sentence_starts[s]:sentence_starts[s + 1]]`.
+        total_words: int. Tokens read, the dropped rare ones included.
+
+    Example:
+
+    >>> corpus = TextCorpus.from_sentences(
+    ...     [["the", "cat", "sat"], ["the", "dog", "sat", "down"]], min_count=2)
+    >>> corpus.words, corpus.counts.tolist()
+    (['sat', 'the'], [2, 2])
+    >>> corpus.ids.tolist(), corpus.sentence_starts.tolist()
+    ([1, 0, 1, 0], [0, 2, 4])
+    >>> corpus.total_words
+    7
+    """
+
+    def __init__(self, words, counts, ids, sentence_starts, total_words):
+        self.words = list(words)
+        self.counts = np.asarray(counts, dtype=np.int64)
+        self.ids = np.asarray(ids, dtype=np.int32)
+        self.sentence_starts = np.asarray(sentence_starts, dtype=np.int64)
+        self.total_words = int(total_words)
+
+    @classmethod
+    def from_file(
+        cls,
+        path,
+        min_count=5,
+        max_vocabulary=None,
+        lowercase=False,
+        max_sentence_length=MAX_SENTENCE_LENGTH,
+    ):
+        """Read a UTF-8 text file: one sentence per line, tokens split on whitespace.
+
+        The file is streamed twice (once to count, once to encode), never
+        held whole in memory as strings.
+
+        Args:
+            path: str or path-like.
+            min_count: int. Drop words seen fewer times, default 5.
+            max_vocabulary: int or None. Keep at most this many of the most
+                frequent words, default no limit.
+            lowercase: bool. Lowercase every token first, default False.
+            max_sentence_length: int. Longer lines are split, default 10000.
+
+        Raises:
+            DataFormatError: a line is not UTF-8 (names the line and byte).
+            ValueError: the file has no words, or none that occurs
+                `min_count` times.
+        """
+        path = os.fspath(path)
+
+        def sentences():
+            for _, line in numbered_lines(path):
+                yield line.lower().split() if lowercase else line.split()
+
+        return cls._build(
+            sentences, path, min_count, max_vocabulary, max_sentence_length
+        )
+
+    @classmethod
+    def from_sentences(
+        cls,
+        sentences,
+        min_count=5,
+        max_vocabulary=None,
+        lowercase=False,
+        max_sentence_length=MAX_SENTENCE_LENGTH,
+    ):
+        """Build from token lists (a list, or any iterable: it is read once
+        into a list when it cannot be iterated twice).
+
+        Args are as in `from_file`.
+        """
+        if iter(sentences) is sentences:
+            sentences = list(sentences)
+
+        def token_lists():
+            for tokens in sentences:
+                if isinstance(tokens, str):
+                    raise TypeError(
+                        "from_sentences takes lists of tokens, got the string "
+                        f"{tokens[:40]!r}; split it first (or use from_file)"
+                    )
+                yield [t.lower() for t in tokens] if lowercase else tokens
+
+        return cls._build(
+            token_lists, "the sentences", min_count, max_vocabulary, max_sentence_length
+        )
+
+    @classmethod
+    def from_tfds(
+        cls,
+        name,
+        split="train",
+        feature="text",
+        data_dir=None,
+        min_count=5,
+        max_vocabulary=None,
+        lowercase=False,
+        max_sentence_length=MAX_SENTENCE_LENGTH,
+    ):
+        """Read a tensorflow-datasets text dataset (e.g. `"lm1b"`), one
+        example per sentence, its `feature` split on whitespace.
+
+        The dataset must already be prepared in `data_dir` (or the tfds
+        default) when there is no network.
+        """
+        import tensorflow_datasets as tfds
+
+        dataset = tfds.load(name, split=split, data_dir=data_dir)
+
+        def sentences():
+            for example in tfds.as_numpy(dataset):
+                text = example[feature].decode("utf-8")
+                yield text.lower().split() if lowercase else text.split()
+
+        return cls._build(
+            sentences, f"tfds {name}[{split}]", min_count, max_vocabulary, max_sentence_length
+        )
+
+    @classmethod
+    def _build(cls, sentences, source, min_count, max_vocabulary, max_sentence_length):
+        if int(min_count) < 1:
+            raise ValueError(f"min_count must be at least 1, got {min_count}")
+        if int(max_sentence_length) < 1:
+            raise ValueError(
+                f"max_sentence_length must be positive, got {max_sentence_length}"
+            )
+        counter = collections.Counter()
+        for tokens in sentences():
+            counter.update(tokens)
+        total_words = sum(counter.values())
+        if total_words == 0:
+            raise ValueError(f"{source} has no words: nothing to train on")
+        ranked = sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+        kept = [(word, count) for word, count in ranked if count >= min_count]
+        if max_vocabulary is not None:
+            kept = kept[: int(max_vocabulary)]
+        if not kept:
+            word, count = ranked[0]
+            raise ValueError(
+                f"No word of {source} occurs min_count={min_count} times (the "
+                f"most frequent, {word!r}, occurs {count}); lower min_count or "
+                "use a larger corpus"
+            )
+        words = [word for word, _ in kept]
+        index = {word: i for i, word in enumerate(words)}
+        pieces, starts, length = [], [0], 0
+        for tokens in sentences():
+            encoded = [index[t] for t in tokens if t in index]
+            for begin in range(0, len(encoded), max_sentence_length):
+                piece = encoded[begin : begin + max_sentence_length]
+                pieces.append(np.asarray(piece, dtype=np.int32))
+                length += len(piece)
+                starts.append(length)
+        ids = np.concatenate(pieces) if pieces else np.zeros([0], np.int32)
+        return cls(words, [c for _, c in kept], ids, starts, total_words)
+
+    @property
+    def vocabulary_size(self):
+        return len(self.words)
+
+    @property
+    def number_of_sentences(self):
+        return len(self.sentence_starts) - 1
+
+    def sentence_ids(self):
+        """int32 array like `ids`: the sentence number of each word."""
+        lengths = np.diff(self.sentence_starts)
+        return np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)
+
+    def __repr__(self):
+        return (
+            f"TextCorpus({len(self.ids):,} words in {self.number_of_sentences:,} "
+            f"sentences, vocabulary {self.vocabulary_size:,})"
+        )

@@ -1,0 +1,145 @@
+"""`Word2VecModel`: the base of `SkipGram` and `CBOW` (embeddings, sparse SGD).
+
+Subclasses implement `negative_sampling_step(inputs, learning_rate,
+training)`: the scores of the true and noise words, the per-example loss,
+and, when training, the sparse updates of the two embedding tables.
+"""
+
+import keras
+from keras import ops
+
+
+class Word2VecModel(keras.Model):
+    """Input and output word embeddings trained by sparse SGD with negative sampling.
+
+    word2vec (Mikolov et al. 2013) keeps two tables: input vectors `v`
+    (the word vectors users keep) and output vectors `u` (the "context"
+    side, initialized to zero). With negative sampling, a true (word,
+    context) pair scores `s = u . v` and is pushed towards sigma(s) = 1,
+    while `k` noise words are pushed towards sigma(s) = 0:
+
+        loss = -log sigma(u_o . v) - sum_k log sigma(-u_k . v)
+
+    The gradient touches only the rows of the words in the batch, so the
+    model updates them in place itself (plain SGD, scatter-add of
+    `learning_rate * gradient`) instead of handing dense gradients to a
+    Keras optimizer: both tables are non-trainable variables updated
+    inside `call(training=True)`. It therefore trains with `fit` or
+    `train_on_batch` under any optimizer (which has nothing to do), and the
+    step compiles with XLA. Updates of a word that occurs several times in
+    a batch are summed, as in word2vec's lock-free (Hogwild) threads.
+
+    Inputs are a dict of
+
+        center        int [batch]             the predicted word
+        contexts      int [batch, width]      its context words
+        context_mask  float [batch, width]    1 for real context entries
+        negatives     int [batch, k]          noise words
+        learning_rate float [batch] optional  the SGD step (else the model's)
+
+    as `zoo.training.Word2VecBatches` produces them; a noise word equal to
+    the center word is ignored, as in word2vec.
+
+    Args:
+        vocabulary_size: int. Number of words.
+        dimension: int. Size of the word vectors, default 100.
+        learning_rate: float. SGD step when the inputs give none, default
+            0.025 (`train_word2vec` decays it linearly, as word2vec does).
+        seed: int or None. Seeds the initial input vectors.
+    """
+
+    def __init__(
+        self, vocabulary_size, dimension=100, learning_rate=0.025, seed=None, **kwargs
+    ):
+        super().__init__(**kwargs)
+        for name, value in (("vocabulary_size", vocabulary_size), ("dimension", dimension)):
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"`{name}` must be a positive integer, got {value!r}")
+        if not learning_rate > 0:
+            raise ValueError(f"`learning_rate` must be positive, got {learning_rate!r}")
+        self.vocabulary_size = vocabulary_size
+        self.dimension = dimension
+        self.learning_rate = float(learning_rate)
+        self.seed = seed
+
+    def build(self, input_shape=None):
+        shape = (self.vocabulary_size, self.dimension)
+        # word2vec.c's initialization: inputs uniform in +-0.5/dimension,
+        # outputs zero.
+        bound = 0.5 / self.dimension
+        self.input_embeddings = self.add_weight(
+            shape=shape,
+            initializer=keras.initializers.RandomUniform(-bound, bound, seed=self.seed),
+            trainable=False,
+            name="input_embeddings",
+        )
+        self.output_embeddings = self.add_weight(
+            shape=shape, initializer="zeros", trainable=False, name="output_embeddings"
+        )
+        self.built = True
+
+    def call(self, inputs, training=False):
+        learning_rate = inputs.get("learning_rate")
+        if learning_rate is None:
+            learning_rate = ops.full(ops.shape(inputs["center"]), self.learning_rate)
+        scores, losses = self.negative_sampling_step(
+            inputs, ops.cast(learning_rate, "float32"), training
+        )
+        self.add_loss(ops.mean(losses))
+        return scores
+
+    def negative_sampling_step(self, inputs, learning_rate, training):
+        raise NotImplementedError
+
+    def compute_output_spec(self, inputs, training=False):
+        raise NotImplementedError
+
+    # Shared math for the subclasses.
+
+    @staticmethod
+    def targets_and_weights(center, negatives):
+        """The output words `[center, negatives...]` [B, k+1], their labels
+        (1 for the center) and weights (0 for a noise word equal to the center)."""
+        targets = ops.concatenate([center[:, None], negatives], axis=1)
+        is_center = ops.concatenate(
+            [ops.ones_like(center[:, None]), ops.zeros_like(negatives)], axis=1
+        )
+        labels = ops.cast(is_center, "float32")
+        weights = ops.cast(
+            ops.logical_or(is_center > 0, ops.not_equal(targets, center[:, None])),
+            "float32",
+        )
+        return targets, labels, weights
+
+    @staticmethod
+    def negative_sampling_loss(scores, labels, weights):
+        """-log sigma(s) for true words, -log sigma(-s) for noise, weighted."""
+        signs = 2.0 * labels - 1.0
+        return -ops.log_sigmoid(signs * scores) * weights
+
+    def scatter_add(self, table, ids, updates):
+        """`table[ids] += updates`, duplicates summed, in place."""
+        flat_ids = ops.reshape(ids, (-1, 1))
+        flat_updates = ops.reshape(updates, (-1, self.dimension))
+        table.assign(ops.scatter_update(table, flat_ids, flat_updates, reduction="add"))
+
+    def word_vectors(self, words, counts=None):
+        """The input vectors as a `zoo.models.WordVectors` for `words` (in id order)."""
+        from zoo.models.word_vectors import WordVectors
+
+        if len(words) != self.vocabulary_size:
+            raise ValueError(
+                f"{len(words)} words for a model of vocabulary_size "
+                f"{self.vocabulary_size}"
+            )
+        vectors = ops.convert_to_numpy(self.input_embeddings)
+        return WordVectors.from_arrays(words, vectors, counts=counts)
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "vocabulary_size": self.vocabulary_size,
+            "dimension": self.dimension,
+            "learning_rate": self.learning_rate,
+            "seed": self.seed,
+        }

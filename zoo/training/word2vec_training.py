@@ -1,0 +1,124 @@
+"""The training loop of `SkipGram` and `CBOW`: linear learning-rate decay, words/s."""
+
+import queue
+import threading
+import time
+import warnings
+
+import keras
+import numpy as np
+
+from zoo.training.word2vec_batches import Word2VecBatches
+
+
+def train_word2vec(
+    model,
+    corpus,
+    epochs=5,
+    batch_size=1024,
+    window=5,
+    negative=5,
+    sample=1e-3,
+    learning_rate=None,
+    min_learning_rate=1e-4,
+    seed=None,
+    jit_compile=True,
+    verbose=1,
+):
+    """Train a `SkipGram` or `CBOW` on a `TextCorpus`, as word2vec does.
+
+    The learning rate decays linearly with the words processed, from
+    `learning_rate` at the start to `min_learning_rate` at the end of the
+    last epoch (word2vec's and gensim's schedule). Batches are made in a
+    background thread (`Word2VecBatches`) while the compiled step runs.
+    The progress bar counts corpus words and shows the loss and words/s.
+
+    Args:
+        model: a `SkipGram` or `CBOW` whose `vocabulary_size` is the
+            corpus's.
+        corpus: `zoo.data.TextCorpus`.
+        epochs: int. Passes over the corpus, default 5.
+        batch_size: int. Center words per step, default 1024.
+        window: int. Largest context distance, default 5.
+        negative: int. Noise words per center word, default 5.
+        sample: float. Subsampling threshold of frequent words, default
+            1e-3 (0: keep all).
+        learning_rate: float or None. Initial SGD step, default the
+            model's (0.025).
+        min_learning_rate: float. The step at the end, default 1e-4.
+        seed: int or None. Seeds subsampling, windows and noise words.
+        jit_compile: bool. Compile the step with XLA, default True.
+        verbose: 0 (silent) or 1 (progress bar), default 1.
+
+    Returns:
+        A dict of per-epoch lists: `loss` (mean over the epoch's batches),
+        `words_per_second` and `seconds`.
+    """
+    if model.vocabulary_size != corpus.vocabulary_size:
+        raise ValueError(
+            f"The model has vocabulary_size {model.vocabulary_size} but the corpus "
+            f"has {corpus.vocabulary_size} words; build the model with "
+            "`vocabulary_size=corpus.vocabulary_size`"
+        )
+    if not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"`epochs` must be a positive integer, got {epochs!r}")
+    batches = Word2VecBatches(corpus, batch_size, window, negative, sample, seed)
+    start_rate = model.learning_rate if learning_rate is None else float(learning_rate)
+    if not model.compiled:
+        # The model updates its own embeddings; the optimizer has no weights.
+        model.compile(optimizer="sgd", jit_compile=jit_compile)
+    total_words = batches.words_per_epoch * epochs
+    progress = keras.utils.Progbar(
+        total_words, verbose=verbose, unit_name="word", stateful_metrics=["words/s"]
+    )
+    history = {"loss": [], "words_per_second": [], "seconds": []}
+    words_done = 0.0
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*does not have any trainable weights")
+        for epoch in range(epochs):
+            started = time.perf_counter()
+            losses = []
+            for batch, words in _prefetched(batches.epoch()):
+                fraction = min(words_done / total_words, 1.0)
+                rate = start_rate - (start_rate - min_learning_rate) * fraction
+                batch["learning_rate"] = np.full(batch_size, max(rate, min_learning_rate), np.float32)
+                losses.append(float(model.train_on_batch(batch)))
+                words_done += words
+                elapsed = time.perf_counter() - started
+                epoch_words = words_done - epoch * batches.words_per_epoch
+                progress.update(
+                    min(int(words_done), total_words),
+                    [("loss", losses[-1]), ("words/s", int(epoch_words / elapsed))],
+                )
+            seconds = time.perf_counter() - started
+            history["loss"].append(float(np.mean(losses)))
+            history["words_per_second"].append(batches.words_per_epoch / seconds)
+            history["seconds"].append(seconds)
+    return history
+
+
+def _prefetched(iterator, depth=4):
+    """Run `iterator` in a background thread, `depth` items ahead."""
+    items = queue.Queue(maxsize=depth)
+    done = object()
+    failure = []
+
+    def produce():
+        try:
+            for item in iterator:
+                items.put(item)
+        except BaseException as error:  # re-raised in the consumer
+            failure.append(error)
+        finally:
+            items.put(done)
+
+    thread = threading.Thread(target=produce, daemon=True)
+    thread.start()
+    while True:
+        item = items.get()
+        if item is done:
+            break
+        yield item
+    thread.join()
+    if failure:
+        raise failure[0]
