@@ -39,6 +39,17 @@ from zoo.training.word_vector_evaluation import evaluate_analogies  # noqa: E402
 from zoo.training.word_vector_evaluation import evaluate_word_similarity  # noqa: E402
 
 MODELS = {"skipgram": SkipGram, "cbow": CBOW}
+ENGLISH_CORPUS = (
+    "english.txt from recipes/english_corpus.py: every entry of the Debian dictd "
+    "databases dict-gcide 0.48 (Webster's 1913 + supplements), dict-wn 3.0 (WordNet "
+    "glosses and synonym sets), dict-foldoc, dict-jargon and dict-devil, plus the UD "
+    "English EWT train+dev sentences; lowercased, punctuation dropped; 9,549,927 words "
+    "in 479,968 lines"
+)
+ENGLISH_LICENSE = (
+    "GPL-2+ (GCIDE), GFDL 1.2 (FOLDOC), WordNet 3.0 license (WordNet), public "
+    "domain (Jargon File, Devil's Dictionary), CC BY-SA 4.0 (UD English EWT)"
+)
 
 
 def option(default, help):
@@ -71,6 +82,9 @@ class Word2VecConfig:
     similarity: str = option("", "comma-separated word-pair files (default: gensim's wordsim353, simlex999)")
     analogies: str = option("", "analogy questions file (default: gensim's questions-words.txt)")
     out: str = option("checkpoints/skip_gram_en", "checkpoint folder or name to write")
+    data: str = option("", "what the corpus is, for the model card (default: the corpus "
+                       "path; for english.txt, what recipes/english_corpus.py puts in it)")
+    data_license: str = option("", "the corpus license, for the model card")
 
 
 def evaluation_files(config):
@@ -162,10 +176,18 @@ def main(argv=None):
         "backend": keras.backend.backend(),
     }
     source = f"tfds {config.tfds}[{config.tfds_split}]" if config.tfds else config.corpus
+    if not config.tfds and Path(config.corpus).name == "english.txt" and not config.data:
+        config.data, config.data_license = ENGLISH_CORPUS, ENGLISH_LICENSE
     card = {
         "task": "word vectors (similarity, analogies, pretrained embeddings)",
         "description": f"{config.model} word2vec, {config.dimension}-d, {corpus.vocabulary_size:,} words",
-        "data": source,
+        "data": config.data or source,
+        "data_license": config.data_license,
+        "notes": (
+            "Only the input vectors are shipped (zoo.load returns WordVectors); "
+            "analogy accuracy is over the questions whose words are all among the "
+            "30,000 most frequent (the rest count in analogy_oov_rate)."
+        ),
         "recipe_command": "python recipes/word2vec.py " + shlex.join(argv),
         "metrics": metrics,
         "headline_metric": "evaluation/wordsim353_spearman",

@@ -87,3 +87,19 @@ def test_ids_are_int32_and_words_round_trip():
     assert corpus.ids.dtype == np.int32
     decoded = [corpus.words[i] for i in corpus.ids]
     assert decoded == [w for s in sentences for w in s]
+
+
+def test_from_tfds_reads_a_text_feature_with_mock_data():
+    tf = pytest.importorskip("tensorflow")
+    tfds = pytest.importorskip("tensorflow_datasets")
+    texts = ["The cat sat", "the dog sat down", "A cat"]
+
+    def as_dataset(self, split, **kwargs):
+        return tf.data.Dataset.from_tensor_slices({"text": texts})
+
+    with tfds.testing.mock_data(as_dataset_fn=as_dataset):
+        corpus = TextCorpus.from_tfds("lm1b", split="train", min_count=2, lowercase=True)
+    assert corpus.words == ["cat", "sat", "the"]
+    assert corpus.counts.tolist() == [2, 2, 2]
+    assert corpus.total_words == 9
+    assert [corpus.words[i] for i in corpus.ids] == ["the", "cat", "sat", "the", "sat", "cat"]

@@ -239,3 +239,16 @@ def test_word2vec_methods_round_trip(tmp_path):
         loaded = WordVectors.load_word2vec_format(path, binary=binary)
         assert loaded.words == words and loaded.counts is None
         np.testing.assert_array_equal(loaded.vectors, matrix)
+
+
+def test_predict_text_answers_neighbours_and_analogies():
+    words = ["king", "queen", "man", "woman"]
+    vectors = np.array([[1, 1, 0], [1, 0, 1], [0, 1, 0], [0, 0, 1]], dtype="float32")
+    word_vectors = WordVectors.from_arrays(words, vectors)
+    neighbours, analogy = word_vectors.predict_text(["king", "man:king::woman"])
+    assert neighbours.startswith("king: ")
+    # cosines with king: man 0.71, queen 0.50, woman 0.00
+    assert [part.split()[0] for part in neighbours[6:].split(", ")] == ["man", "queen", "woman"]
+    assert analogy.startswith("man:king::woman: queen ")
+    with pytest.raises(ValueError, match="'prince'"):
+        word_vectors.predict_text(["prince"])

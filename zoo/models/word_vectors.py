@@ -81,6 +81,8 @@ class WordVectors(keras.Model):
     zoo.models.unknown_word_error.UnknownWordError: 'Queen' is not in ... did you mean 'queen'?
     """
 
+    demo_inputs = ("king", "paris", "man:king::woman")
+
     def __init__(self, vocabulary_size, dimension, **kwargs):
         super().__init__(**kwargs)
         for name, value in (("vocabulary_size", vocabulary_size), ("dimension", dimension)):
@@ -407,6 +409,24 @@ class WordVectors(keras.Model):
             UnknownWordError: a, b or c has no vector.
         """
         return self.most_similar([b, c], topn=topn, negative=[a], restrict_vocab=restrict_vocab)
+
+    def predict_text(self, inputs):
+        """For `zoo predict`: each input is a word ("king": its nearest
+        words) or an analogy "a:b::c" ("man:king::woman": the answers)."""
+        lines = []
+        for text in inputs:
+            try:
+                if "::" in text:
+                    first, _, c = text.partition("::")
+                    a, _, b = first.partition(":")
+                    answers = self.analogy(a.strip(), b.strip(), c.strip(), topn=5)
+                else:
+                    answers = self.most_similar(text.strip(), topn=8)
+            except KeyError as error:
+                raise ValueError(error.args[0] if error.args else str(error)) from None
+            words = ", ".join(f"{word} {cosine:.2f}" for word, cosine in answers)
+            lines.append(f"{text}: {words}")
+        return lines
 
     def _searched_size(self, restrict_vocab):
         if restrict_vocab is None:
