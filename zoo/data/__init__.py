@@ -20,6 +20,8 @@ from zoo.data.length_buckets import bucket_batches
 from zoo.data.length_buckets import padded_length
 from zoo.data.negative_sampler import NegativeSampler
 from zoo.data.tagged_sentence import TaggedSentence
+from zoo.data.tdnn_examples import next_word_examples
+from zoo.data.tdnn_examples import tdnn_examples
 from zoo.data.text_corpus import TextCorpus
 from zoo.data.tfds_tagging import read_tfds
 from zoo.data.vocabulary import Vocabulary

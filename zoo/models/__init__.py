@@ -4,5 +4,6 @@ from zoo.models.binary_adder import BinaryAdder
 from zoo.models.cbow import CBOW
 from zoo.models.sequence_tagger import SequenceTagger
 from zoo.models.skip_gram import SkipGram
+from zoo.models.tdnn import TDNN
 from zoo.models.unknown_word_error import UnknownWordError
 from zoo.models.word_vectors import WordVectors
