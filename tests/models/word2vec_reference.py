@@ -66,7 +66,7 @@ def cbow_step(inputs, outputs, batch):
             g = lr * (label - sigmoid(score))
             hidden_gradient += g * outputs[word]
             new_outputs[word] += g * hidden
-        for c in context:
-            new_inputs[c] += hidden_gradient / len(context)
+        for c in context:  # the whole update, as word2vec.c and gensim
+            new_inputs[c] += hidden_gradient
         losses.append(total)
     return new_inputs, new_outputs, np.mean(losses)
