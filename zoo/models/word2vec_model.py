@@ -91,9 +91,6 @@ class Word2VecModel(keras.Model):
     def negative_sampling_step(self, inputs, learning_rate, training):
         raise NotImplementedError
 
-    def compute_output_spec(self, inputs, training=False):
-        raise NotImplementedError
-
     # Shared math for the subclasses.
 
     @staticmethod
