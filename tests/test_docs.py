@@ -17,7 +17,7 @@ EXTENSION_BASES = {"RecurrentCell", "FusedRNNLayer", "WeightNormMixin"}
 
 
 def public_classes():
-    for module in (zoo.layers, zoo.models):
+    for module in (zoo.layers, zoo.models, zoo.data, zoo.training, zoo.hub):
         for name in sorted(dir(module)):
             value = getattr(module, name)
             if (

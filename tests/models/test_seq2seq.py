@@ -145,6 +145,26 @@ def test_transduce_rejects_bad_input_clearly():
     assert lowercasing.transduce(["AB"]) == lowercasing.transduce(["ab"])
 
 
+def test_g2p_word_normalizer_explains_what_a_word_may_hold():
+    words = ["ab", "ba", "a'b", "cab"]
+    keras.utils.set_random_seed(1)
+    model = Seq2Seq.from_sequences(
+        [w.upper() for w in words], [list(w) for w in words], normalizer="g2p_word", **TINY
+    )
+    assert set(model.vocabularies["source"].tokens[2:]) == set("abc'")  # normalized in training
+    # Upper case and the typographic apostrophe are normalized, not unknown.
+    assert model.transduce(["A\u2019B", "CAB"]) == model.transduce(["a'b", "cab"])
+    with pytest.raises(ValueError, match=r"'R2D2': '2' at position 1 is a digit"):
+        model.transduce(["ab", "R2D2"])
+    with pytest.raises(ValueError, match=r"'ab cd': ' ' at position 2 is a space"):
+        model.transduce(["ab cd"])
+    with pytest.raises(ValueError, match="empty word"):
+        model.transduce([""])
+    assert Seq2Seq.from_config(model.get_config()).normalizer == "g2p_word"
+    with pytest.raises(ValueError, match="`normalizer` must be None or one of"):
+        Seq2Seq(10, 10, normalizer="nfkc")
+
+
 def test_long_inputs_decode_up_to_the_cap():
     model = tiny_model(max_decode_length=40)
     outputs = model.transduce(["abc" * 20, "a"], beam_width=2)

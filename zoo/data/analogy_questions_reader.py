@@ -6,7 +6,14 @@ from zoo.data.data_format_error import DataFormatError
 from zoo.data.data_format_error import numbered_lines
 
 AnalogyQuestion = collections.namedtuple("AnalogyQuestion", ["section", "a", "b", "c", "d"])
-AnalogyQuestion.__doc__ = '"a is to b as c is to d", from the named section of a test set.'
+AnalogyQuestion.__doc__ = """"a is to b as c is to d", from the named section of a test set.
+
+Example:
+
+>>> question = AnalogyQuestion("family", "boy", "girl", "brother", "sister")
+>>> question.c, question.d
+('brother', 'sister')
+"""
 
 
 def read_analogy_questions(path):

@@ -7,7 +7,14 @@ from zoo.data.data_format_error import DataFormatError
 from zoo.data.data_format_error import numbered_lines
 
 WordPair = collections.namedtuple("WordPair", ["first", "second", "score"])
-WordPair.__doc__ = "Two words and their human similarity score (a float)."
+WordPair.__doc__ = """Two words and their human similarity score (a float).
+
+Example:
+
+>>> pair = WordPair("tiger", "cat", 7.35)
+>>> pair.first, pair.score
+('tiger', 7.35)
+"""
 
 # Header names of the score column, lowercased: SimLex-999's own file has
 # "word1 word2 POS SimLex999 ...", WordSim-353's "Word 1, Word 2, Human (mean)".

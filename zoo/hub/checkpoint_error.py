@@ -6,4 +6,13 @@ class CheckpointError(ValueError):
 
     The message always names the checkpoint and, where one is at fault, the
     file.
+
+    Example:
+
+    >>> import zoo
+    >>> try:
+    ...     zoo.load("no_such_model")
+    ... except CheckpointError as error:
+    ...     print("no_such_model" in str(error))
+    True
     """

@@ -27,6 +27,15 @@ class ModelCard:
         parameter_count, keras_version, zoo_version, backend, created,
         files: filled in by `zoo.hub.save`; `files` maps each file's path
             (relative to the checkpoint folder) to `{"sha256", "bytes"}`.
+
+    Example:
+
+    >>> card = ModelCard(name="g2p_tiny", metrics={"test": {"wer": 0.25}},
+    ...                  headline_metric="test/wer")
+    >>> card.headline()
+    'wer on test: 0.25'
+    >>> ModelCard.from_json(card.to_json()) == card
+    True
     """
 
     name: str

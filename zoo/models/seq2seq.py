@@ -8,6 +8,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from zoo.data.g2p_words import normalize_g2p_word
 from zoo.data.length_buckets import bucket_batches
 from zoo.data.length_buckets import padded_length
 from zoo.data.vocabulary import Vocabulary
@@ -44,6 +45,7 @@ CELLS = {
 ATTENTIONS = ("luong", "bahdanau")
 LUONG_SCORES = ("general", "dot")
 BRIDGES = ("dense", "zeros")
+NORMALIZERS = {"g2p_word": normalize_g2p_word}
 PAD, START, END = "[PAD]", "<s>", "</s>"
 PAD_ID, START_ID, END_ID = 0, 1, 2
 SOURCE_FILE = "source_vocabulary.txt"
@@ -117,6 +119,11 @@ class Seq2Seq(keras.Model):
         max_decode_length: int. Cap on the default decoding length
             (2 x padded source length + 10), default 200.
         lowercase: bool. `transduce` and `encode` lowercase string inputs.
+        normalizer: None or the name of a string normalizer applied to
+            every string input before it is read: `"g2p_word"`
+            (`zoo.data.normalize_g2p_word`: lowercase a-z and apostrophes
+            only, a `ValueError` naming the word and the character
+            otherwise). Default None.
         demo_inputs: list of str. What `zoo demo` transduces, default none.
         seed: int. Seed of dropout and sampling, default None.
 
@@ -165,6 +172,7 @@ class Seq2Seq(keras.Model):
         sampling_min=0.0,
         max_decode_length=200,
         lowercase=False,
+        normalizer=None,
         demo_inputs=(),
         seed=None,
         **kwargs,
@@ -215,7 +223,12 @@ class Seq2Seq(keras.Model):
         self.sampling_c = sampling_c
         self.sampling_min = sampling_min
         self.max_decode_length = max_decode_length
+        if normalizer is not None and normalizer not in NORMALIZERS:
+            raise ValueError(
+                f"`normalizer` must be None or one of {sorted(NORMALIZERS)}, got {normalizer!r}"
+            )
         self.lowercase = lowercase
+        self.normalizer = normalizer
         self.demo_inputs = tuple(demo_inputs)
         self.seed = seed
         self.vocabularies = {}
@@ -294,6 +307,9 @@ class Seq2Seq(keras.Model):
                 f"got {len(sources)} and {len(targets)} items"
             )
         lowercase = kwargs.get("lowercase", False)
+        normalize = NORMALIZERS.get(kwargs.get("normalizer"))
+        if normalize is not None:
+            sources = [normalize(item) if isinstance(item, str) else item for item in sources]
         source_tokens = [_tokens(item, lowercase) for item in sources]
         target_tokens = [_tokens(item, False) for item in targets]
         source = Vocabulary.build(source_tokens, min_count=min_count)
@@ -354,6 +370,8 @@ class Seq2Seq(keras.Model):
         vocabulary = self._vocabulary("source")
         if not isinstance(item, str) and not isinstance(item, (list, tuple)):
             raise ValueError(f"An input must be a string or a list of tokens, got {item!r}")
+        if isinstance(item, str) and self.normalizer is not None:
+            item = NORMALIZERS[self.normalizer](item)
         tokens = _tokens(item, self.lowercase)
         if not tokens:
             raise ValueError(f"Cannot transduce an empty input: {item!r}")
@@ -646,6 +664,7 @@ class Seq2Seq(keras.Model):
             "sampling_min": self.sampling_min,
             "max_decode_length": self.max_decode_length,
             "lowercase": self.lowercase,
+            "normalizer": self.normalizer,
             "demo_inputs": list(self.demo_inputs),
             "seed": self.seed,
         }

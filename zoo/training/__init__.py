@@ -1,9 +1,11 @@
 """The shared training runner for recipes."""
 
+from zoo.training.dev_early_stopping import DevEarlyStopping
 from zoo.training.edit_distance import edit_distance
 from zoo.training.g2p_metrics import evaluate_g2p
 from zoo.training.g2p_metrics import phone_error_rate
 from zoo.training.g2p_metrics import word_error_rate
+from zoo.training.seq2seq_batches import Seq2SeqBatches
 from zoo.training.word2vec_batches import Word2VecBatches
 from zoo.training.word2vec_training import train_word2vec
 from zoo.training.word_vector_evaluation import evaluate_analogies

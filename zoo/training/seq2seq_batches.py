@@ -1,0 +1,116 @@
+"""`Seq2SeqBatches`: length-bucketed teacher-forcing batches for a `Seq2Seq`."""
+
+import keras
+import numpy as np
+
+from zoo.data.length_buckets import bucket_batches
+from zoo.data.length_buckets import padded_length
+
+
+class Seq2SeqBatches(keras.utils.PyDataset):
+    """Padded `(inputs, target_output)` batches of source/target pairs.
+
+    The pairs are encoded once with the model's vocabularies (`source_ids`,
+    lowercasing as the model does). Every epoch they are regrouped into
+    batches of similar target length (`bucket_batches`, fresh noise each
+    epoch; the decoder's loop over the target is the slow part), and each
+    batch's source and target are padded to a multiple of `multiple`
+    steps: little padding, and few distinct shapes for XLA to compile.
+
+    Args:
+        model: a `zoo.models.Seq2Seq` with vocabularies.
+        sources, targets: lists of the same length of strings or token
+            lists (`Seq2Seq.from_sequences` reads them the same way).
+        batch_size: int. Pairs per batch at most, default 128.
+        multiple: int. Pad lengths to a multiple of this, default 4.
+        unknown: `"replace"` (the default: rare source tokens become the
+            unknown id) or `"error"`.
+        shuffle: bool. New batches every epoch, default True.
+        seed: int. Seed of the batching, default None.
+
+    Example:
+
+    >>> from zoo.models import Seq2Seq
+    >>> words = ["ab", "ba", "abc", "cab", "abcab"]
+    >>> model = Seq2Seq.from_sequences(words, [w[::-1] for w in words], units=4)
+    >>> batches = Seq2SeqBatches(model, words, [w[::-1] for w in words], batch_size=2,
+    ...                          shuffle=False)
+    >>> x, y = batches[0]
+    >>> x["source"].shape, x["target_input"].shape, y.shape
+    ((2, 4), (2, 4), (2, 4))
+    """
+
+    def __init__(self, model, sources, targets, batch_size=128, multiple=4,
+                 unknown="replace", shuffle=True, seed=None):
+        super().__init__()
+        if len(sources) != len(targets) or not len(sources):
+            raise ValueError(
+                "`sources` and `targets` must be non-empty lists of the same length, "
+                f"got {len(sources)} and {len(targets)} items"
+            )
+        target_vocabulary = model.vocabularies["target"]
+        self.sources = [model.source_ids(item, unknown) for item in sources]
+        self.targets = [
+            target_vocabulary.encode(list(item)) for item in targets
+        ]
+        # <s> y_1 .. y_n and y_1 .. y_n </s> are one longer than the target.
+        self.lengths = [len(target) + 1 for target in self.targets]
+        self.start_id = target_vocabulary.lookup("<s>")
+        self.end_id = target_vocabulary.lookup("</s>")
+        self.batch_size = batch_size
+        self.multiple = multiple
+        self.shuffle = shuffle
+        self.seed = seed
+        self.epoch = 0
+        self.batches = self.make_batches()
+
+    def make_batches(self):
+        seed = None if self.seed is None else self.seed + self.epoch
+        return bucket_batches(
+            self.lengths, batch_size=self.batch_size, shuffle=self.shuffle, seed=seed
+        )
+
+    def __len__(self):
+        return len(self.batches)
+
+    def __getitem__(self, index):
+        batch = self.batches[index]
+        width = padded_length(max(len(self.sources[i]) for i in batch), self.multiple)
+        steps = padded_length(max(self.lengths[i] for i in batch), self.multiple)
+        source = np.zeros((len(batch), width), "int32")
+        target_input = np.zeros((len(batch), steps), "int32")
+        target_output = np.zeros((len(batch), steps), "int32")
+        for row, i in enumerate(batch):
+            source[row, : len(self.sources[i])] = self.sources[i]
+            target = self.targets[i]
+            target_input[row, : len(target) + 1] = [self.start_id, *target]
+            target_output[row, : len(target) + 1] = [*target, self.end_id]
+        return {"source": source, "target_input": target_input}, target_output
+
+    def on_epoch_end(self):
+        if self.shuffle:
+            self.epoch += 1
+            self.batches = self.make_batches()
+
+    def for_fit(self):
+        """What to pass to `fit`: `to_tf_dataset()` on TensorFlow, else self."""
+        if keras.backend.backend() == "tensorflow":
+            return self.to_tf_dataset()
+        return self
+
+    def to_tf_dataset(self):
+        """The batches as a `tf.data.Dataset` with variable batch and time
+        dimensions (Keras' own adapter fixes the shapes it sees in the first
+        batches); rebatched after every pass."""
+        import tensorflow as tf
+
+        def batches():
+            for index in range(len(self)):
+                yield self[index]
+            self.on_epoch_end()
+
+        matrix = tf.TensorSpec((None, None), tf.int32)
+        signature = ({"source": matrix, "target_input": matrix}, matrix)
+        dataset = tf.data.Dataset.from_generator(batches, output_signature=signature)
+        dataset = dataset.apply(tf.data.experimental.assert_cardinality(len(self)))
+        return dataset.prefetch(2)
