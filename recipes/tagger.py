@@ -64,6 +64,14 @@ class TaggerConfig:
     num_layers: int = option(2, "stacked bidirectional layers")
     head: str = option("crf", "crf or softmax")
     word_dim: int = option(100, "word embedding size")
+    embeddings: str = option(
+        "",
+        "initialize the word embedding from pretrained vectors: a zoo checkpoint "
+        "of word vectors (e.g. skip_gram_en) or a word2vec file (.txt/.vec text, .bin binary)",
+    )
+    embedding_words: int = option(
+        30000, "with --embeddings: add this many of the most frequent pretrained words to the vocabulary"
+    )
     character_encoder: str = option("rnn", "rnn, cnn or none")
     character_units: int = option(64, "character encoder units")
     # Dozat et al. 2017: 0.33 everywhere works well for BiLSTM taggers.
@@ -78,6 +86,34 @@ class TaggerConfig:
     decay_patience: int = option(2, "halve the learning rate after this many epochs without improvement")
     seed: int = option(1, "random seed")
     out: str = option("checkpoints/pos_tagger_ewt_en", "checkpoint folder or name to write")
+
+
+def load_word_vectors(source):
+    """A `WordVectors` from a zoo checkpoint name/folder or a word2vec file."""
+    from zoo.models.word_vectors import WordVectors
+
+    if source.endswith((".txt", ".vec", ".bin")):
+        return WordVectors.load_word2vec_format(source, binary=source.endswith(".bin"))
+    vectors = zoo.load(source)
+    if not isinstance(vectors, WordVectors):
+        raise SystemExit(
+            f"--embeddings {source!r} is a {type(vectors).__name__} checkpoint, not word vectors"
+        )
+    return vectors
+
+
+def pretrained_table(tagger, vectors):
+    """`{word: unit-length vector}` for the tagger's words that `vectors` has.
+
+    Vectors are scaled to length 1: word2vec's geometry is in the angles,
+    and unit length keeps them on the scale of the other input features.
+    """
+    unit = vectors.normalized_vectors
+    return {
+        word: unit[vectors.index(word)]
+        for word in tagger.vocabularies["words"].tokens[2:]
+        if word in vectors
+    }
 
 
 def read_split(config, path, split):
@@ -151,8 +187,17 @@ def main(argv=None):
         f"train: {len(train)} sentences, {sum(len(s.tokens) for s in train)} tokens; "
         f"dev: {len(dev)} sentences, {sum(len(s.tokens) for s in dev)} tokens"
     )
+    vectors = load_word_vectors(config.embeddings) if config.embeddings else None
+    if vectors is not None and vectors.dimension != config.word_dim:
+        print(
+            f"error: --embeddings has {vectors.dimension}-dimensional "
+            f"vectors, --word-dim is {config.word_dim}",
+            file=sys.stderr,
+        )
+        return 2
     tagger = SequenceTagger.from_sentences(
         train,
+        extra_words=vectors.words[: config.embedding_words] if vectors is not None else (),
         min_count=config.min_count,
         word_dim=config.word_dim,
         character_encoder=None if config.character_encoder == "none" else config.character_encoder,
@@ -167,6 +212,12 @@ def main(argv=None):
     )
     sizes = ", ".join(f"{name} {len(vocabulary)}" for name, vocabulary in tagger.vocabularies.items())
     print(f"vocabularies: {sizes}; parameters: {tagger.count_params():,}")
+    if vectors is not None:
+        found = tagger.initialize_word_embeddings(pretrained_table(tagger, vectors))
+        print(
+            f"pretrained vectors from {config.embeddings} for {found:,} of "
+            f"{len(tagger.vocabularies['words']) - 2:,} words"
+        )
     tagger.compile(
         optimizer=keras.optimizers.Adam(
             config.learning_rate, beta_2=0.9, clipnorm=config.clipnorm

@@ -24,7 +24,7 @@ def test_every_zoo_package_is_listed_in_setup_cfg():
         ".".join(path.parent.relative_to(ROOT).parts)
         for path in (ROOT / "zoo").rglob("__init__.py")
     }
-    assert found | {"zoo.checkpoints"} == listed_packages()
+    assert found | {"zoo.checkpoints", "zoo.recipes"} == listed_packages()
 
 
 @pytest.fixture(scope="module")

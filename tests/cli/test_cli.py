@@ -36,9 +36,34 @@ def test_demo_runs_every_checkpoint(capsys):
     assert "== binary_adder" in out and "(correct)" in out and "WRONG" not in out
 
 
+def test_train_runs_a_recipe_with_its_options(capsys, tmp_path):
+    assert main(["train", "--list"]) == 0
+    assert {"binary_adder", "g2p", "tagger", "word2vec"} <= set(capsys.readouterr().out.split())
+    with pytest.raises(SystemExit) as exit_info:
+        main(["train", "binary_adder", "--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: zoo train binary_adder") and "--state-noise" in out
+    out_dir = tmp_path / "adder"
+    argv = ["train", "binary_adder", "--units", "3", "--epochs", "2", "--candidates", "1",
+            "--robustness-draws", "1", "--eval-bits", "8", "--eval-pairs", "4",
+            "--out", str(out_dir)]
+    status = main(argv)
+    import zoo
+
+    adder = zoo.load(str(out_dir))
+    assert isinstance(adder, zoo.models.BinaryAdder)
+    # The recipe's exit status comes through: 1 unless the adder is exact.
+    metrics = adder.card.metrics[adder.card.headline_metric.split("/")[0]]
+    exact = metrics["exact_sum_accuracy"] == 1.0 and metrics["carry_chain_exact"] == 1.0
+    assert status == (0 if exact else 1)
+
+
 @pytest.mark.parametrize(
     "argv, message",
     [
+        (["train", "nope"], "No recipe 'nope'; the recipes are: binary_adder,"),
+        (["train"], "name a recipe: binary_adder,"),
         (["info", "no_such_model"], "Unknown checkpoint 'no_such_model'"),
         (["predict", "binary_adder", "seven"], "two non-negative integers"),
     ],

@@ -153,3 +153,24 @@ def test_any_zoo_or_keras_cell_plugs_in(cell):
     train = [TaggedSentence(["a", "b"], {"tag": ["X", "Y"]})]
     tagger = SequenceTagger.from_sentences(train, cell=cell, **TINY)
     assert len(tagger.tag([["b", "a", "b"]])[0]) == 3
+
+
+def test_extra_words_join_the_vocabulary_and_take_pretrained_vectors():
+    sentences = [TaggedSentence(["The", "dog", "ran"], {"upos": ["DET", "NOUN", "VERB"]})]
+    tagger = SequenceTagger.from_sentences(
+        sentences, extra_words=["zebra", "The", "Zebra", "born-1984"], units=4, word_dim=3,
+        character_units=4, num_layers=1,
+    )
+    words = tagger.vocabularies["words"]
+    # Training words first, then the new ones, normalized and without repeats.
+    assert words.tokens == ["[PAD]", "[UNK]", "dog", "ran", "the", "zebra", "born-0000"]
+    unknown = words.lookup("[UNK]")
+    assert words.lookup("zebra") != unknown
+    vectors = {"zebra": np.array([1.0, 2.0, 3.0]), "dog": np.array([0.5, 0.5, 0.5])}
+    assert tagger.initialize_word_embeddings(vectors) == 2
+    table = np.asarray(tagger.word_embedding.embeddings)
+    np.testing.assert_allclose(table[words.lookup("zebra")], [1.0, 2.0, 3.0])
+    np.testing.assert_allclose(table[words.lookup("dog")], [0.5, 0.5, 0.5])
+    # An unseen capitalized word now reaches its pretrained row.
+    encoded_words = tagger.encode_sentence(["Zebra"])[0]
+    assert encoded_words == [words.lookup("zebra")]

@@ -14,9 +14,10 @@ from zoo.cli import demo_command
 from zoo.cli import info_command
 from zoo.cli import list_command
 from zoo.cli import predict_command
+from zoo.cli import train_command
 from zoo.version import __version__
 
-COMMANDS = (list_command, info_command, demo_command, predict_command)
+COMMANDS = (list_command, info_command, demo_command, predict_command, train_command)
 
 
 class UsageError(Exception):

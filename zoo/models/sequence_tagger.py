@@ -224,7 +224,8 @@ class SequenceTagger(keras.Model):
 
     @classmethod
     def from_sentences(
-        cls, sentences, label_names=None, min_count=1, max_words=None, **kwargs
+        cls, sentences, label_names=None, min_count=1, max_words=None, extra_words=(),
+        **kwargs
     ):
         """A new tagger with vocabularies built from training sentences.
 
@@ -236,6 +237,11 @@ class SequenceTagger(keras.Model):
                 (rare words still train the unknown word through
                 `word_dropout`).
             max_words: int. Cap on the word vocabulary size, default None.
+            extra_words: iterable of str. Words added after the training
+                words (normalized like them, duplicates skipped): the words
+                of pretrained vectors, so that words never seen in training
+                still get their pretrained embedding
+                (`initialize_word_embeddings`).
             **kwargs: the constructor's hyperparameters.
         """
         sentences = list(sentences)
@@ -249,6 +255,13 @@ class SequenceTagger(keras.Model):
             min_count=min_count,
             max_size=max_words,
         )
+        extra = [normalize_word(word, lowercase) for word in extra_words]
+        new = [word for word in dict.fromkeys(extra) if word not in words]
+        if new:
+            words = Vocabulary(
+                [*words.tokens[2:], *new], padding_token=words.padding_token,
+                unknown_token=words.unknown_token,
+            )
         characters = Vocabulary.build(
             list(token) for sentence in sentences for token in sentence.tokens
         )
