@@ -11,13 +11,21 @@ import os
 import sys
 
 from zoo.cli import demo_command
+from zoo.cli import diagnose_command
 from zoo.cli import info_command
 from zoo.cli import list_command
 from zoo.cli import predict_command
 from zoo.cli import train_command
 from zoo.version import __version__
 
-COMMANDS = (list_command, info_command, demo_command, predict_command, train_command)
+COMMANDS = (
+    list_command,
+    info_command,
+    demo_command,
+    predict_command,
+    train_command,
+    diagnose_command,
+)
 
 
 class UsageError(Exception):

@@ -19,6 +19,10 @@ from zoo.data.g2p_words import normalize_g2p_word
 from zoo.data.length_buckets import bucket_batches
 from zoo.data.length_buckets import padded_length
 from zoo.data.negative_sampler import NegativeSampler
+from zoo.data.parity_strings import all_bit_strings
+from zoo.data.parity_strings import as_bits
+from zoo.data.parity_strings import parity_sequences
+from zoo.data.parity_strings import random_bit_strings
 from zoo.data.tagged_sentence import TaggedSentence
 from zoo.data.tdnn_examples import next_word_examples
 from zoo.data.tdnn_examples import tdnn_examples
