@@ -11,6 +11,14 @@ its card. Any CoNLL-U or CoNLL column file works:
         --token-col 0 --label-cols -1 --out my_ner_tagger
     python recipes/tagger.py --tfds universal_dependencies/en_ewt
 
+Fine-tuning starts from a checkpoint instead of random weights: it keeps the
+checkpoint's vocabularies and architecture, appends the words, characters
+and labels the new data adds (`zoo.models.tagger_fine_tuning.extend_tagger`),
+and trains at a lower default learning rate; `--freeze` keeps parts fixed:
+
+    python recipes/tagger.py --from pos_tagger_ewt_en --train my.conllu \
+        --dev my_dev.conllu --freeze embeddings --out my_tagger
+
 For IOB/BIO/BIOES label columns the chunk F1 is reported too.
 """
 
@@ -30,6 +38,7 @@ from zoo.data.conllu_reader import read_conllu  # noqa: E402
 from zoo.data.data_format_error import DataFormatError  # noqa: E402
 from zoo.data.tfds_tagging import read_tfds  # noqa: E402
 from zoo.models.sequence_tagger import SequenceTagger  # noqa: E402
+from zoo.training.recipe_config import OptionError  # noqa: E402
 from zoo.training.recipe_config import format_config  # noqa: E402
 from zoo.training.recipe_config import parse_config  # noqa: E402
 from zoo.training.tagger_batches import TaggerBatches  # noqa: E402
@@ -38,8 +47,8 @@ from zoo.training.tagger_evaluation import evaluate_tagger  # noqa: E402
 EWT = "../shared/data/ud-en-ewt"
 
 
-def option(default, help):
-    return dataclasses.field(default=default, metadata={"help": help})
+def option(default, help, flag=None):
+    return dataclasses.field(default=default, metadata={"help": help, "flag": flag})
 
 
 @dataclasses.dataclass
@@ -79,13 +88,24 @@ class TaggerConfig:
     word_dropout: float = option(0.05, "probability of replacing a word by [UNK] in training")
     batch_size: int = option(32, "sentences per batch")
     # Adam with beta_2 = 0.9 (Dozat et al. 2017) and gradient clipping.
-    learning_rate: float = option(2e-3, "Adam learning rate")
+    learning_rate: float = option(0.0, "Adam learning rate (0: 2e-3, or 5e-4 with --from)")
     clipnorm: float = option(5.0, "gradient norm clipping")
     epochs: int = option(40, "maximum epochs")
     patience: int = option(6, "stop after this many epochs without dev improvement")
     decay_patience: int = option(2, "halve the learning rate after this many epochs without improvement")
     seed: int = option(1, "random seed")
     out: str = option("checkpoints/pos_tagger_ewt_en", "checkpoint folder or name to write")
+    from_checkpoint: str = option(
+        "",
+        "fine-tune this tagger checkpoint (name or folder): its architecture and "
+        "vocabularies are kept and grown, the model options above are ignored",
+        flag="--from",
+    )
+    freeze: str = option("", "with --from: parts kept fixed, comma-separated: embeddings, encoder")
+
+    def __post_init__(self):
+        if not self.learning_rate:
+            self.learning_rate = 5e-4 if self.from_checkpoint else 2e-3
 
 
 def load_word_vectors(source):
@@ -96,7 +116,7 @@ def load_word_vectors(source):
         return WordVectors.load_word2vec_format(source, binary=source.endswith(".bin"))
     vectors = zoo.load(source)
     if not isinstance(vectors, WordVectors):
-        raise SystemExit(
+        raise OptionError(
             f"--embeddings {source!r} is a {type(vectors).__name__} checkpoint, not word vectors"
         )
     return vectors
@@ -116,6 +136,39 @@ def pretrained_table(tagger, vectors):
     }
 
 
+def fine_tuning_start(config, train):
+    """The checkpoint to fine-tune, grown to the new data's vocabularies."""
+    from zoo.models.tagger_fine_tuning import extend_tagger
+    from zoo.models.tagger_fine_tuning import freeze_tagger
+
+    if config.embeddings:
+        raise OptionError(
+            "--embeddings cannot be combined with --from: the checkpoint's word "
+            "embeddings are kept"
+        )
+    try:
+        start = zoo.load(config.from_checkpoint)
+    except zoo.CheckpointError as error:
+        raise OptionError(f"--from: {error}")
+    if not isinstance(start, SequenceTagger):
+        raise OptionError(
+            f"--from {config.from_checkpoint!r} is a {type(start).__name__} checkpoint, "
+            "not a SequenceTagger: the tagger recipe fine-tunes taggers only"
+        )
+    tagger, added = extend_tagger(start, train, min_count=config.min_count)
+    grown = ", ".join(f"{name} +{count}" for name, count in added.items() if name != "new_columns")
+    print(f"fine-tuning {config.from_checkpoint}: vocabularies grown by {grown}"
+          + (f"; new label columns {added['new_columns']}" if added["new_columns"] else ""))
+    parts = [part for part in config.freeze.split(",") if part]
+    if parts:
+        try:
+            frozen = freeze_tagger(tagger, parts)
+        except ValueError as error:
+            raise OptionError(f"--freeze: {error}")
+        print(f"frozen: {', '.join(frozen)}")
+    return tagger
+
+
 def read_split(config, path, split):
     if config.tfds:
         label_features = config.label_cols.split(",")
@@ -126,11 +179,11 @@ def read_split(config, path, split):
         try:
             columns = tuple(int(column) for column in config.label_cols.split(","))
         except ValueError:
-            raise SystemExit(
+            raise OptionError(
                 f"--label-cols must be column indexes for --format conll, got {config.label_cols!r}"
             )
         return read_conll(path, token_column=config.token_col, label_columns=columns)
-    raise SystemExit(f"--format must be conllu or conll, got {config.format!r}")
+    raise OptionError(f"--format must be conllu or conll, got {config.format!r}")
 
 
 class DevEarlyStopping(keras.callbacks.Callback):
@@ -178,7 +231,7 @@ def main(argv=None):
     try:
         train = read_split(config, config.train, "train")
         dev = read_split(config, config.dev, config.tfds_dev_split)
-    except (DataFormatError, FileNotFoundError) as error:
+    except (DataFormatError, FileNotFoundError, OptionError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if config.max_train_sentences:
@@ -187,14 +240,33 @@ def main(argv=None):
         f"train: {len(train)} sentences, {sum(len(s.tokens) for s in train)} tokens; "
         f"dev: {len(dev)} sentences, {sum(len(s.tokens) for s in dev)} tokens"
     )
+    try:
+        if config.from_checkpoint:
+            tagger, vectors = fine_tuning_start(config, train), None
+        else:
+            tagger, vectors = new_tagger(config, train)
+    except (OptionError, zoo.CheckpointError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    sizes = ", ".join(f"{name} {len(vocabulary)}" for name, vocabulary in tagger.vocabularies.items())
+    print(f"vocabularies: {sizes}; parameters: {tagger.count_params():,}")
+    if vectors is not None:
+        found = tagger.initialize_word_embeddings(pretrained_table(tagger, vectors))
+        print(
+            f"pretrained vectors from {config.embeddings} for {found:,} of "
+            f"{len(tagger.vocabularies['words']) - 2:,} words"
+        )
+    return train_and_save(config, argv, tagger, train, dev)
+
+
+def new_tagger(config, train):
+    """A tagger built from the training data, and the pretrained vectors."""
     vectors = load_word_vectors(config.embeddings) if config.embeddings else None
     if vectors is not None and vectors.dimension != config.word_dim:
-        print(
-            f"error: --embeddings has {vectors.dimension}-dimensional "
-            f"vectors, --word-dim is {config.word_dim}",
-            file=sys.stderr,
+        raise OptionError(
+            f"--embeddings has {vectors.dimension}-dimensional vectors, "
+            f"--word-dim is {config.word_dim}"
         )
-        return 2
     tagger = SequenceTagger.from_sentences(
         train,
         extra_words=vectors.words[: config.embedding_words] if vectors is not None else (),
@@ -210,14 +282,11 @@ def main(argv=None):
         word_dropout=config.word_dropout,
         seed=config.seed,
     )
-    sizes = ", ".join(f"{name} {len(vocabulary)}" for name, vocabulary in tagger.vocabularies.items())
-    print(f"vocabularies: {sizes}; parameters: {tagger.count_params():,}")
-    if vectors is not None:
-        found = tagger.initialize_word_embeddings(pretrained_table(tagger, vectors))
-        print(
-            f"pretrained vectors from {config.embeddings} for {found:,} of "
-            f"{len(tagger.vocabularies['words']) - 2:,} words"
-        )
+    return tagger, vectors
+
+
+def train_and_save(config, argv, tagger, train, dev):
+    """Fit with dev early stopping, evaluate, write the checkpoint and card."""
     tagger.compile(
         optimizer=keras.optimizers.Adam(
             config.learning_rate, beta_2=0.9, clipnorm=config.clipnorm
@@ -255,8 +324,10 @@ def main(argv=None):
         name=os.path.basename(os.path.normpath(config.out)),
         task=f"sequence tagging ({', '.join(tagger.label_names)})",
         description=(
-            f"BiLSTM-CRF tagger ({', '.join(tagger.label_names)}), "
-            f"{config.num_layers}x{config.units} {config.cell}, char {config.character_encoder}"
+            f"{'bidirectional ' if tagger.bidirectional else ''}{tagger.cell} "
+            f"{tagger.num_layers}x{tagger.units} {tagger.head} tagger "
+            f"({', '.join(tagger.label_names)}), char {tagger.character_encoder}"
+            + (f", fine-tuned from {config.from_checkpoint}" if config.from_checkpoint else "")
         ),
         data=source,
         data_license=(
@@ -270,6 +341,7 @@ def main(argv=None):
             "tokenization. The dev split chose the epoch (early stopping), so it "
             "is a slightly optimistic estimate; the official test split was not used."
         ),
+        config=dataclasses.asdict(config),
     )
     folder = zoo.save(tagger, config.out, card=card)
     print(f"wrote {folder}")

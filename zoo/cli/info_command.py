@@ -25,6 +25,10 @@ def format_card(card):
         fields.append(("notes", card.notes))
     width = max(len(label) for label, _ in fields)
     lines = [f"{label:>{width}}: {value}" for label, value in fields]
+    if card.config:
+        lines.append("recipe config:")
+        for option, value in sorted(card.config.items()):
+            lines.append(f"  {option:<28} {value!r}")
     lines.append("metrics:")
     for split, metrics in sorted(card.metrics.items()):
         for metric, value in sorted(metrics.items()):

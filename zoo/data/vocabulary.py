@@ -126,6 +126,29 @@ class Vocabulary:
             unknown_token=unknown_token,
         )
 
+    def extended(self, tokens):
+        """This vocabulary with `tokens` it lacks appended: old ids are kept.
+
+        For fine-tuning: a model's embedding rows and output columns stay
+        valid for the old entries, and the new ones get the ids after them,
+        in the order given (duplicates and known tokens skipped).
+
+        Example:
+
+        >>> old = Vocabulary(["the", "dog"])
+        >>> new = old.extended(["cat", "the", "cat"])
+        >>> new.tokens
+        ['[PAD]', '[UNK]', 'the', 'dog', 'cat']
+        >>> new.lookup("dog") == old.lookup("dog")
+        True
+        """
+        added = [token for token in dict.fromkeys(tokens) if token not in self._ids]
+        return Vocabulary(
+            [*self._tokens[self._reserved_count():], *added],
+            padding_token=self.padding_token,
+            unknown_token=self.unknown_token,
+        )
+
     def __len__(self):
         return len(self._tokens)
 

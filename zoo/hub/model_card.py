@@ -24,6 +24,8 @@ class ModelCard:
         metrics: dict. `{split: {metric: value}}`, as the recipe printed them.
         headline_metric: str. `"split/metric"` shown by `zoo list`.
         notes: str. Anything else a user should know.
+        config: dict. The recipe's config, every option with the value the
+            run used (defaults included), so the run can be repeated.
         parameter_count, keras_version, zoo_version, backend, created,
         files: filled in by `zoo.hub.save`; `files` maps each file's path
             (relative to the checkpoint folder) to `{"sha256", "bytes"}`.
@@ -47,6 +49,7 @@ class ModelCard:
     metrics: dict = dataclasses.field(default_factory=dict)
     headline_metric: str = ""
     notes: str = ""
+    config: dict = dataclasses.field(default_factory=dict)
     parameter_count: int = 0
     keras_version: str = ""
     zoo_version: str = ""

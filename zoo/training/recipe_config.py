@@ -4,16 +4,21 @@ import argparse
 import dataclasses
 
 
+class OptionError(Exception):
+    """A recipe option whose value cannot be used: one line, exit status 2."""
+
+
 def build_parser(config_cls, description=None):
     """An ArgumentParser with one `--field-name` flag per dataclass field.
 
     The flag's type is the field's type (bools become `--x/--no-x`), its
-    default the field's default, and its help the field's
-    `metadata["help"]`.
+    default the field's default, its help the field's `metadata["help"]`,
+    and its name `metadata["flag"]` where a field sets one (`--from` for
+    the field `from_checkpoint`: `from` is a Python keyword).
     """
     parser = argparse.ArgumentParser(description=description or config_cls.__doc__)
     for field in dataclasses.fields(config_cls):
-        flag = "--" + field.name.replace("_", "-")
+        flag = field.metadata.get("flag") or "--" + field.name.replace("_", "-")
         default = field.default
         if default is dataclasses.MISSING and field.default_factory is not dataclasses.MISSING:
             default = field.default_factory()

@@ -1,0 +1,116 @@
+"""recipes/tagger.py end to end on tiny CoNLL-U files: it trains a tagger,
+then fine-tunes it with --from on data with new words and a new label; bad
+--from / --freeze values exit with status 2 and write nothing."""
+
+import importlib.util
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import zoo
+
+NOUNS = [f"n{i}" for i in range(6)]
+VERBS = [f"v{i}" for i in range(6)]
+ADJECTIVES = ["big", "red", "old"]
+
+
+def load_recipe():
+    path = Path(__file__).resolve().parents[2] / "recipes" / "tagger.py"
+    spec = importlib.util.spec_from_file_location("tagger_recipe", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def write_conllu(path, count, seed, adjectives=False):
+    """DET (ADJ) NOUN VERB sentences in CoNLL-U; returns them as (word, tag) lists."""
+    rng = np.random.default_rng(seed)
+    sentences, lines = [], []
+    for number in range(count):
+        words = [("the", "DET")]
+        if adjectives:
+            words.append((str(rng.choice(ADJECTIVES)), "ADJ"))
+        words += [(str(rng.choice(NOUNS)), "NOUN"), (str(rng.choice(VERBS)), "VERB")]
+        sentences.append(words)
+        lines.append(f"# sent_id = s{number}")
+        for index, (word, tag) in enumerate(words, 1):
+            lines.append(f"{index}\t{word}\t{word}\t{tag}\t_\t_\t0\tdep\t_\t_")
+        lines.append("")
+    path.write_text("\n".join(lines) + "\n")
+    return sentences
+
+
+TINY = ["--label-cols", "upos", "--units", "8", "--num-layers", "1", "--word-dim", "8",
+        "--character-encoder", "cnn", "--character-units", "4", "--dropout", "0",
+        "--word-dropout", "0", "--batch-size", "16", "--patience", "3"]
+
+
+def accuracy(tagger, sentences):
+    guesses = tagger.tag([[word for word, _ in s] for s in sentences])
+    pairs = [g == tag for s, tags in zip(sentences, guesses) for (_, tag), g in zip(s, tags)]
+    return float(np.mean(pairs))
+
+
+def test_train_then_fine_tune_on_new_words_and_labels(tmp_path, capsys):
+    recipe = load_recipe()
+    old_train = tmp_path / "old_train.conllu"
+    write_conllu(old_train, 96, seed=0)
+    old_dev = write_conllu(tmp_path / "old_dev.conllu", 32, seed=1)
+    base = str(tmp_path / "base_tagger")
+    argv = ["--train", str(old_train), "--dev", str(tmp_path / "old_dev.conllu"), *TINY,
+            "--learning-rate", "0.02", "--epochs", "12", "--out", base]
+    assert recipe.main(argv) == 0
+    capsys.readouterr()
+    old = zoo.load(base)
+    assert accuracy(old, old_dev) == 1.0
+    assert old.card.config["learning_rate"] == 0.02 and old.card.config["units"] == 8
+
+    new_train = tmp_path / "new_train.conllu"
+    write_conllu(new_train, 96, seed=2, adjectives=True)
+    new_dev = write_conllu(tmp_path / "new_dev.conllu", 32, seed=3, adjectives=True)
+    tuned = str(tmp_path / "tuned_tagger")
+    argv = ["--from", base, "--train", str(new_train), "--dev", str(tmp_path / "new_dev.conllu"),
+            "--label-cols", "upos", "--batch-size", "16", "--epochs", "10",
+            "--units", "99", "--learning-rate", "0.01", "--out", tuned]
+    assert recipe.main(argv) == 0
+    printed = capsys.readouterr().out
+    assert f"fine-tuning {base}" in printed and "upos +1" in printed
+    assert f"words +{len(ADJECTIVES)}" in printed
+    model = zoo.load(tuned)
+    assert model.units == 8  # the checkpoint's architecture, not --units
+    assert model.vocabularies["upos"].tokens[-1] == "ADJ"
+    assert accuracy(model, new_dev) == 1.0
+    assert accuracy(model, old_dev) >= 0.95
+    card = json.loads((Path(tuned) / "card.json").read_text())
+    assert card["config"]["from_checkpoint"] == base
+    assert "fine-tuned from" in card["description"]
+
+
+def test_learning_rate_defaults_lower_when_fine_tuning():
+    recipe = load_recipe()
+    assert recipe.TaggerConfig().learning_rate == 2e-3
+    assert recipe.TaggerConfig(from_checkpoint="x").learning_rate == 5e-4
+    assert recipe.TaggerConfig(from_checkpoint="x", learning_rate=0.1).learning_rate == 0.1
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (["--from", "parity"], "is a ParityRNN checkpoint, not a SequenceTagger"),
+        (["--from", "no_such_checkpoint"], "--from: "),
+        (["--from", "pos_tagger_ewt_en", "--freeze", "decoder"], "--freeze: Cannot freeze"),
+        (["--from", "pos_tagger_ewt_en", "--embeddings", "skip_gram_en"], "cannot be combined"),
+    ],
+)
+def test_bad_fine_tuning_options_exit_2_and_write_nothing(tmp_path, capsys, options, message):
+    recipe = load_recipe()
+    data = tmp_path / "data.conllu"
+    write_conllu(data, 4, seed=0)
+    out = tmp_path / "never_written"
+    argv = ["--train", str(data), "--dev", str(data), "--label-cols", "upos",
+            "--out", str(out), *options]
+    assert recipe.main(argv) == 2
+    assert message in capsys.readouterr().err
+    assert not out.exists()
