@@ -145,6 +145,7 @@ def main(argv=None):
             f"{config.candidates} candidates trained; the one kept was chosen "
             "by exactness under state noise on the training pairs only."
         ),
+        config=dataclasses.asdict(config),
     )
     folder = zoo.save(model, config.out, card=card)
     print(f"wrote {folder}")

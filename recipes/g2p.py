@@ -219,6 +219,7 @@ def main(argv=None):
             "split chose the epoch (greedy decoding); test was used once, at the end. "
             "Training time is the sum over runs of the resumable recipe."
         ),
+        config=dataclasses.asdict(config),
     )
     folder = zoo.save(model, config.out, card=card)
     print(f"wrote {folder}")

@@ -209,6 +209,7 @@ def main(argv=None):
                 },
             },
             "headline_metric": "dev/perplexity",
+            "config": dataclasses.asdict(config),
         }
         print(f"wrote {zoo.save(model, config.out, card=card)}")
     return 0

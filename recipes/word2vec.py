@@ -191,6 +191,7 @@ def main(argv=None):
         "recipe_command": "python recipes/word2vec.py " + shlex.join(argv),
         "metrics": metrics,
         "headline_metric": "evaluation/wordsim353_spearman",
+        "config": dataclasses.asdict(config),
     }
     path = zoo.save(vectors, config.out, card=card)
     print(f"wrote {path}")
