@@ -12,6 +12,7 @@ import sys
 
 from zoo.cli import demo_command
 from zoo.cli import diagnose_command
+from zoo.cli import eval_command
 from zoo.cli import info_command
 from zoo.cli import list_command
 from zoo.cli import predict_command
@@ -25,6 +26,7 @@ COMMANDS = (
     predict_command,
     train_command,
     diagnose_command,
+    eval_command,
 )
 
 
