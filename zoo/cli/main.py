@@ -17,6 +17,7 @@ from zoo.cli import info_command
 from zoo.cli import list_command
 from zoo.cli import predict_command
 from zoo.cli import train_command
+from zoo.cli import tune_command
 from zoo.version import __version__
 
 COMMANDS = (
@@ -27,6 +28,7 @@ COMMANDS = (
     train_command,
     diagnose_command,
     eval_command,
+    tune_command,
 )
 
 
