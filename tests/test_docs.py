@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import zoo
+import zoo.tuning
 
 ROOT = Path(__file__).resolve().parents[1]
 FENCED_PYTHON = re.compile(r"```python\n(.*?)```", re.DOTALL)
@@ -17,7 +18,7 @@ EXTENSION_BASES = {"RecurrentCell", "FusedRNNLayer", "WeightNormMixin"}
 
 
 def public_classes():
-    for module in (zoo.layers, zoo.models, zoo.data, zoo.training, zoo.hub):
+    for module in (zoo.layers, zoo.models, zoo.data, zoo.training, zoo.hub, zoo.tuning):
         for name in sorted(dir(module)):
             value = getattr(module, name)
             if (
