@@ -26,7 +26,6 @@ import dataclasses
 import os
 import shlex
 import sys
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -38,9 +37,13 @@ from zoo.data.conllu_reader import read_conllu  # noqa: E402
 from zoo.data.data_format_error import DataFormatError  # noqa: E402
 from zoo.data.tfds_tagging import read_tfds  # noqa: E402
 from zoo.models.sequence_tagger import SequenceTagger  # noqa: E402
+from zoo.training.dev_early_stopping import DevEarlyStopping  # noqa: E402
 from zoo.training.recipe_config import OptionError  # noqa: E402
 from zoo.training.recipe_config import format_config  # noqa: E402
 from zoo.training.recipe_config import parse_config  # noqa: E402
+from zoo.training.runner_options import RunnerOptions  # noqa: E402
+from zoo.training.runner_options import apply_precision  # noqa: E402
+from zoo.training.runner_options import runner_callbacks  # noqa: E402
 from zoo.training.tagger_batches import TaggerBatches  # noqa: E402
 from zoo.training.tagger_evaluation import evaluate_tagger  # noqa: E402
 
@@ -52,7 +55,7 @@ def option(default, help, flag=None):
 
 
 @dataclasses.dataclass
-class TaggerConfig:
+class TaggerConfig(RunnerOptions):
     """Train a bidirectional RNN sequence tagger."""
 
     train: str = option(f"{EWT}/en_ewt-ud-train.conllu", "training file")
@@ -102,6 +105,11 @@ class TaggerConfig:
         flag="--from",
     )
     freeze: str = option("", "with --from: parts kept fixed, comma-separated: embeddings, encoder")
+    state_dir: str = option(
+        "",
+        "where the resumable training state goes (default: OUT.training); a rerun "
+        "of the same command resumes from it",
+    )
 
     def __post_init__(self):
         if not self.learning_rate:
@@ -186,49 +194,13 @@ def read_split(config, path, split):
     raise OptionError(f"--format must be conllu or conll, got {config.format!r}")
 
 
-class DevEarlyStopping(keras.callbacks.Callback):
-    """Scores dev after every epoch; keeps the best weights; decays and stops."""
-
-    def __init__(self, dev, config):
-        super().__init__()
-        self.dev = dev
-        self.config = config
-        self.best = -1.0
-        self.best_weights = None
-        self.best_epoch = 0
-        self.bad_epochs = 0
-        self.history = []
-
-    def on_epoch_end(self, epoch, logs=None):
-        report = evaluate_tagger(self.model, self.dev)
-        main = self.model.label_names[0]
-        score = report[main].get("span_f1", report[main]["accuracy"])
-        scores = "  ".join(
-            f"{name} {metric} {value:.4f}"
-            for name in self.model.label_names
-            for metric, value in report[name].items()
-        )
-        print(f"epoch {epoch + 1}: loss {logs.get('loss', float('nan')):.4f}  dev {scores}")
-        self.history.append(score)
-        if score > self.best:
-            self.best, self.best_epoch, self.bad_epochs = score, epoch + 1, 0
-            self.best_weights = self.model.get_weights()
-            return
-        self.bad_epochs += 1
-        if self.bad_epochs >= self.config.patience:
-            self.model.stop_training = True
-        elif self.bad_epochs % self.config.decay_patience == 0:
-            rate = self.model.optimizer.learning_rate
-            rate.assign(rate * 0.5)
-            print(f"  learning rate halved to {float(rate.numpy()):.2e}")
-
-
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     config = parse_config(TaggerConfig, argv)
     print("tagger recipe, config:\n" + format_config(config))
     keras.utils.set_random_seed(config.seed)
     try:
+        apply_precision(config.precision)
         train = read_split(config, config.train, "train")
         dev = read_split(config, config.dev, config.tfds_dev_split)
     except (DataFormatError, FileNotFoundError, OptionError) as error:
@@ -294,10 +266,41 @@ def train_and_save(config, argv, tagger, train, dev):
         jit_compile=keras.backend.backend() != "torch",
     )
     batches = TaggerBatches(tagger, train, batch_size=config.batch_size, seed=config.seed)
-    stopping = DevEarlyStopping(dev, config)
-    start = time.time()
-    tagger.fit(batches.for_fit(), epochs=config.epochs, callbacks=[stopping], verbose=2)
-    train_seconds = time.time() - start
+
+    def dev_score(model):
+        report = evaluate_tagger(model, dev)
+        main = model.label_names[0]
+        scores = {
+            f"{name} {metric}": value
+            for name in model.label_names
+            for metric, value in report[name].items()
+        }
+        return report[main].get("span_f1", report[main]["accuracy"]), scores
+
+    state_dir = config.state_dir or os.path.normpath(config.out) + ".training"
+    stopping = DevEarlyStopping(
+        dev_score,
+        patience=config.patience,
+        decay_patience=config.decay_patience,
+        higher_is_better=True,
+        state_dir=state_dir,
+    )
+    initial_epoch = stopping.resume(tagger)
+    if initial_epoch:
+        print(f"resuming from {state_dir} after epoch {initial_epoch} "
+              f"(best dev {stopping.best:.4f} at epoch {stopping.best_epoch})", flush=True)
+    if initial_epoch < config.epochs and not stopping.stopped:
+        tagger.fit(
+            batches.for_fit(),
+            epochs=config.epochs,
+            initial_epoch=initial_epoch,
+            callbacks=runner_callbacks(config, stopping),
+            verbose=2,
+        )
+    if stopping.best_weights is None:
+        print("error: no epoch finished with a finite loss; nothing written", file=sys.stderr)
+        return 1
+    train_seconds = stopping.seconds
     epochs_run = len(stopping.history)
     tagger.set_weights(stopping.best_weights)
 

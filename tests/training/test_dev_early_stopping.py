@@ -93,3 +93,38 @@ def test_no_state_means_epoch_zero(tmp_path):
 def test_patience_must_be_positive():
     with pytest.raises(ValueError, match="patience"):
         DevEarlyStopping(scripted([]), patience=0)
+
+
+class BlowUpAtEpoch(keras.callbacks.Callback):
+    """Makes the weights infinite at the start of a given (0-based) epoch."""
+
+    def __init__(self, epoch):
+        super().__init__()
+        self.epoch = epoch
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch == self.epoch:
+            for weight in self.model.trainable_weights:
+                weight.assign(np.full(weight.shape, np.inf, "float32"))
+
+
+def test_a_nan_epoch_stops_training_and_is_not_saved(tmp_path):
+    from zoo.training.non_finite_loss_stop import NonFiniteLossStop
+
+    keras.utils.set_random_seed(0)
+    model, x, y = regression()
+    state = str(tmp_path / "state")
+    stopping = DevEarlyStopping(scripted([0.5, 0.6, 0.7, 0.8]), patience=5, state_dir=state,
+                                verbose=False)
+    nan_stop = NonFiniteLossStop()
+    model.fit(x, y, epochs=4, batch_size=16, verbose=0,
+              callbacks=[stopping, nan_stop, BlowUpAtEpoch(2)])
+    assert nan_stop.stopped_at == (3, 1)
+    with open(os.path.join(state, "state.json")) as file:
+        saved = json.load(file)
+    # Epochs 1 and 2 were saved; epoch 3's infinite weights were not.
+    assert saved["epochs_done"] == 2 and len(stopping.history) == 2
+    resumed, _, _ = regression()
+    again = DevEarlyStopping(scripted([]), patience=5, state_dir=state, verbose=False)
+    assert again.resume(resumed) == 2
+    assert all(np.isfinite(w).all() for w in resumed.get_weights())

@@ -114,3 +114,30 @@ def test_bad_fine_tuning_options_exit_2_and_write_nothing(tmp_path, capsys, opti
     assert recipe.main(argv) == 2
     assert message in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_a_rerun_resumes_and_precision_and_logdir_apply(tmp_path, capsys):
+    recipe = load_recipe()
+    data = tmp_path / "data.conllu"
+    write_conllu(data, 32, seed=0)
+    out = str(tmp_path / "tagger")
+    argv = ["--train", str(data), "--dev", str(data), *TINY, "--out", out,
+            "--logdir", str(tmp_path / "logs")]
+    assert recipe.main(argv + ["--epochs", "1"]) == 0
+    assert "epoch 1:" in capsys.readouterr().out
+    assert any((tmp_path / "logs").rglob("events.out.tfevents*"))
+    assert recipe.main(argv + ["--epochs", "2"]) == 0
+    printed = capsys.readouterr().out
+    assert "resuming from" in printed and "after epoch 1" in printed
+    assert "epoch 2:" in printed and "epoch 1:" not in printed
+    assert zoo.load(out).card.metrics["training"]["epochs"] == 2
+
+
+def test_bad_precision_exits_2(tmp_path, capsys):
+    recipe = load_recipe()
+    data = tmp_path / "data.conllu"
+    write_conllu(data, 4, seed=0)
+    argv = ["--train", str(data), "--dev", str(data), "--precision", "float8",
+            "--out", str(tmp_path / "never")]
+    assert recipe.main(argv) == 2
+    assert "--precision must be one of float32, mixed_bfloat16, mixed_float16" in capsys.readouterr().err

@@ -5,6 +5,10 @@ from zoo.training.edit_distance import edit_distance
 from zoo.training.g2p_metrics import evaluate_g2p
 from zoo.training.g2p_metrics import phone_error_rate
 from zoo.training.g2p_metrics import word_error_rate
+from zoo.training.non_finite_loss_stop import NonFiniteLossStop
+from zoo.training.runner_options import RunnerOptions
+from zoo.training.runner_options import apply_precision
+from zoo.training.runner_options import runner_callbacks
 from zoo.training.seq2seq_batches import Seq2SeqBatches
 from zoo.training.word2vec_batches import Word2VecBatches
 from zoo.training.word2vec_training import train_word2vec

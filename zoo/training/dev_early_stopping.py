@@ -1,6 +1,7 @@
 """`DevEarlyStopping`: score dev every epoch, keep the best, decay, stop, resume."""
 
 import json
+import math
 import os
 import time
 
@@ -24,7 +25,8 @@ class DevEarlyStopping(keras.callbacks.Callback):
     epoch, each file atomically (written beside, then renamed): the last
     weights with the optimizer's slots, the best weights, and the scores
     and counters (`seconds` sums the epochs' time, dev scoring included,
-    over all runs). A killed run loses at most the epoch in progress:
+    over all runs). An epoch whose loss is NaN or Inf stops training and
+    is neither scored nor saved. A killed run loses at most the epoch in progress:
     `resume()` reloads that state into the same (compiled) model and
     returns the epoch to pass to `fit(initial_epoch=...)`.
 
@@ -83,6 +85,15 @@ class DevEarlyStopping(keras.callbacks.Callback):
         self._epoch_start = time.time()
 
     def on_epoch_end(self, epoch, logs=None):
+        loss = (logs or {}).get("loss")
+        if loss is not None and not math.isfinite(float(loss)):
+            # A NaN/Inf epoch is neither scored nor saved: the state on disk
+            # stays that of the last good epoch, and a rerun resumes there.
+            self.model.stop_training = True
+            if self.verbose:
+                kept = f"; {self.state_dir} keeps epoch {epoch}" if self.state_dir and epoch else ""
+                print(f"epoch {epoch + 1}: loss {loss}, not saved{kept}", flush=True)
+            return
         score, report = self.score_fn(self.model)
         if self._epoch_start is not None:
             self.seconds += time.time() - self._epoch_start

@@ -4,7 +4,7 @@ import argparse
 import dataclasses
 
 
-class OptionError(Exception):
+class OptionError(ValueError):
     """A recipe option whose value cannot be used: one line, exit status 2."""
 
 
