@@ -45,6 +45,9 @@ from zoo.data.data_format_error import DataFormatError  # noqa: E402
 from zoo.data.data_format_error import numbered_lines  # noqa: E402
 from zoo.models.language_model import LanguageModel  # noqa: E402
 from zoo.training.dev_early_stopping import DevEarlyStopping  # noqa: E402
+from zoo.training.runner_options import RunnerOptions  # noqa: E402
+from zoo.training.runner_options import apply_precision  # noqa: E402
+from zoo.training.runner_options import runner_callbacks  # noqa: E402
 from zoo.training.recipe_config import format_config  # noqa: E402
 from zoo.training.recipe_config import parse_config  # noqa: E402
 
@@ -63,7 +66,7 @@ def option(default, help):
 
 
 @dataclasses.dataclass
-class LMConfig:
+class LMConfig(RunnerOptions):
     """Train an RNN language model by truncated backpropagation through time."""
 
     level: str = option("word", "word or char")
@@ -156,6 +159,7 @@ def main(argv=None):
     print("lm recipe, config:\n" + format_config(config), flush=True)
     keras.utils.set_random_seed(config.seed)
     try:
+        apply_precision(config.precision)
         train_lines, dev_lines, data = read_texts(config)
     except (DataFormatError, FileNotFoundError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
@@ -235,9 +239,12 @@ def main(argv=None):
             batches,
             epochs=config.epochs,
             initial_epoch=initial_epoch,
-            callbacks=[stopping],
+            callbacks=runner_callbacks(config, stopping),
             verbose=1 if sys.stdout.isatty() else 2,
         )
+    if stopping.best_weights is None:
+        print("error: no epoch finished with a finite loss; nothing written", file=sys.stderr)
+        return 1
     model.set_weights(stopping.best_weights)
     epochs_run = len(stopping.history)
 

@@ -254,7 +254,7 @@ class LanguageModel(TruncatedBPTTMixin, keras.Model):
     def zero_states(self, batch_size):
         """Zero states: per layer, a list of [batch_size, units] tensors."""
         return [
-            [ops.zeros((batch_size, self.units)) for _ in range(count)]
+            [ops.zeros((batch_size, self.units), dtype=self.compute_dtype) for _ in range(count)]
             for count in self.state_counts
         ]
 
@@ -263,7 +263,7 @@ class LanguageModel(TruncatedBPTTMixin, keras.Model):
         embedded = ops.take(self.embeddings, tokens, axis=0)
         if training and self.embedding_dropout:
             keep = keras.random.dropout(
-                ops.ones((self.vocabulary_size, 1)),
+                ops.ones((self.vocabulary_size, 1), dtype=embedded.dtype),
                 self.embedding_dropout,
                 seed=self.seed_generator,
             )
