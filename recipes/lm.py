@@ -23,7 +23,7 @@ stops after `--patience` epochs without improvement; the best epoch's
 weights are kept and written with a model card (`zoo.save`).
 
 Training keeps a resumable state in `--state-dir` (default `OUT.training`):
-run the same command again to go on from the last finished epoch.
+the same command with `--resume` goes on from the last finished epoch.
 """
 
 import dataclasses
@@ -44,12 +44,16 @@ from zoo.data.conllu_reader import read_conllu  # noqa: E402
 from zoo.data.data_format_error import DataFormatError  # noqa: E402
 from zoo.data.data_format_error import numbered_lines  # noqa: E402
 from zoo.models.language_model import LanguageModel  # noqa: E402
-from zoo.training.dev_early_stopping import DevEarlyStopping  # noqa: E402
-from zoo.training.runner_options import RunnerOptions  # noqa: E402
-from zoo.training.runner_options import apply_precision  # noqa: E402
-from zoo.training.runner_options import runner_callbacks  # noqa: E402
+from zoo.training.distribution import distribution_scope  # noqa: E402
+from zoo.training.distribution import use_xla  # noqa: E402
+from zoo.training.fit_with_dev_stopping import NoFiniteEpochError  # noqa: E402
+from zoo.training.fit_with_dev_stopping import fit_with_dev_stopping  # noqa: E402
+from zoo.training.recipe_config import OptionError  # noqa: E402
 from zoo.training.recipe_config import format_config  # noqa: E402
+from zoo.training.recipe_config import option  # noqa: E402
 from zoo.training.recipe_config import parse_config  # noqa: E402
+from zoo.training.runner_options import ResumableRunnerOptions  # noqa: E402
+from zoo.training.runner_options import apply_precision  # noqa: E402
 
 EWT = "../shared/data/ud-en-ewt"
 # Level-dependent defaults, used where an option is left at 0.
@@ -61,12 +65,8 @@ LEVEL_DEFAULTS = {
 }
 
 
-def option(default, help):
-    return dataclasses.field(default=default, metadata={"help": help})
-
-
 @dataclasses.dataclass
-class LMConfig(RunnerOptions):
+class LMConfig(ResumableRunnerOptions):
     """Train an RNN language model by truncated backpropagation through time."""
 
     level: str = option("word", "word or char")
@@ -104,7 +104,6 @@ class LMConfig(RunnerOptions):
     decay_patience: int = option(1, "halve the learning rate after this many such epochs")
     seed: int = option(1, "random seed")
     out: str = option("", "checkpoint to write (default: checkpoints/LEVEL_lm_ewt_en on EWT)")
-    state_dir: str = option("", "resumable training state (default: OUT.training)")
 
 
 def ewt_lines(path):
@@ -168,6 +167,16 @@ def main(argv=None):
         train_lines = train_lines[: config.max_train_lines]
     if config.max_dev_lines:
         dev_lines = dev_lines[: config.max_dev_lines]
+    try:
+        with distribution_scope(config.distribute):
+            return train_and_save(config, argv, train_lines, dev_lines, data)
+    except OptionError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+def train_and_save(config, argv, train_lines, dev_lines, data):
+    """Build, train with held-out early stopping, evaluate, write the checkpoint."""
     train_text = "".join(line + "\n" for line in train_lines)
     dev_text = "".join(line + "\n" for line in dev_lines)
     try:
@@ -210,7 +219,7 @@ def main(argv=None):
         optimizer=keras.optimizers.Adam(
             config.learning_rate, global_clipnorm=config.global_clipnorm
         ),
-        jit_compile=keras.backend.backend() != "torch",
+        jit_compile=use_xla(config.distribute),
     )
 
     def held_out_score(model):
@@ -221,31 +230,15 @@ def main(argv=None):
                if config.level == "char" else {}),
         }
 
-    state_dir = config.state_dir or (
-        os.path.normpath(config.out) + ".training" if config.out else None
-    )
-    stopping = DevEarlyStopping(
-        held_out_score,
-        patience=config.patience,
-        decay_patience=config.decay_patience,
-        higher_is_better=False,
-        state_dir=state_dir,
-    )
-    initial_epoch = stopping.resume(model)
-    if initial_epoch:
-        print(f"resuming from {state_dir} after epoch {initial_epoch}", flush=True)
-    if initial_epoch < config.epochs and not stopping.stopped:
-        model.fit(
-            batches,
-            epochs=config.epochs,
-            initial_epoch=initial_epoch,
-            callbacks=runner_callbacks(config, stopping),
-            verbose=1 if sys.stdout.isatty() else 2,
+    try:
+        stopping = fit_with_dev_stopping(
+            model, batches, config, held_out_score, higher_is_better=False, out=config.out,
+            throughput=(len(batches) * config.batch_size * config.bptt,
+                        "chars" if config.level == "char" else "words"),
         )
-    if stopping.best_weights is None:
-        print("error: no epoch finished with a finite loss; nothing written", file=sys.stderr)
+    except NoFiniteEpochError as error:
+        print(f"error: {error}", file=sys.stderr)
         return 1
-    model.set_weights(stopping.best_weights)
     epochs_run = len(stopping.history)
 
     start = time.time()

@@ -27,16 +27,19 @@ from zoo.data.parity_strings import all_bit_strings  # noqa: E402
 from zoo.data.parity_strings import parity_sequences  # noqa: E402
 from zoo.data.parity_strings import random_bit_strings  # noqa: E402
 from zoo.models.parity_rnn import ParityRNN  # noqa: E402
+from zoo.training.distribution import distribution_scope  # noqa: E402
+from zoo.training.distribution import use_xla  # noqa: E402
+from zoo.training.recipe_config import OptionError  # noqa: E402
 from zoo.training.recipe_config import format_config  # noqa: E402
+from zoo.training.recipe_config import option  # noqa: E402
 from zoo.training.recipe_config import parse_config  # noqa: E402
-
-
-def option(default, help):
-    return dataclasses.field(default=default, metadata={"help": help})
+from zoo.training.runner_options import RunnerOptions  # noqa: E402
+from zoo.training.runner_options import apply_precision  # noqa: E402
+from zoo.training.runner_options import runner_callbacks  # noqa: E402
 
 
 @dataclasses.dataclass
-class ParityConfig:
+class ParityConfig(RunnerOptions):
     """Train the textbook parity RNN."""
 
     # In trials, 4 units fit the training strings in none of 6 runs of 500 to
@@ -60,13 +63,20 @@ class ParityConfig:
     out: str = option("checkpoints/parity", "checkpoint folder to write")
 
 
+def candidate_callbacks(config, seed):
+    """The runner's callbacks; TensorBoard logs go to LOGDIR/seed_N."""
+    if config.logdir:
+        config = dataclasses.replace(config, logdir=os.path.join(config.logdir, f"seed_{seed}"))
+    return runner_callbacks(config)
+
+
 def train_candidate(config, seed, bits, running_parity):
     keras.utils.set_random_seed(seed)
     model = ParityRNN(units=config.units, state_noise=config.state_noise, seed=seed)
     model.compile(
         optimizer=keras.optimizers.Adam(config.learning_rate),
         loss="binary_crossentropy",
-        jit_compile=keras.backend.backend() != "torch",
+        jit_compile=use_xla(config.distribute),
     )
     model.fit(
         np.tile(bits, (config.steps, 1, 1)),
@@ -74,6 +84,7 @@ def train_candidate(config, seed, bits, running_parity):
         batch_size=len(bits),
         epochs=1,
         shuffle=False,
+        callbacks=candidate_callbacks(config, seed),
         verbose=0,
     )
     return model
@@ -106,21 +117,27 @@ def main(argv=None):
     config = parse_config(ParityConfig, argv)
     print("parity recipe, config:\n" + format_config(config))
     bits, running_parity = parity_sequences(all_bit_strings(config.train_bits))
-    best = None
-    for seed in range(config.candidates):
-        start = time.time()
-        model = train_candidate(config, seed, bits, running_parity)
-        loss = float(model.evaluate(bits, running_parity, verbose=0))
-        exact = exact_fraction(model, bits, running_parity)
-        robustness = exact_fraction(
-            model, bits, running_parity, training=True, draws=config.robustness_draws
-        )
-        print(
-            f"candidate seed={seed}: train loss {loss:.5f}, exact {exact:.4f}, "
-            f"exact under noise {robustness:.4f} ({time.time() - start:.0f}s)"
-        )
-        if best is None or (exact, robustness, -loss) > (best[0], best[1], -best[2]):
-            best = (exact, robustness, loss, seed, model)
+    try:
+        apply_precision(config.precision)
+        with distribution_scope(config.distribute):
+            best = None
+            for seed in range(config.candidates):
+                start = time.time()
+                model = train_candidate(config, seed, bits, running_parity)
+                loss = float(model.evaluate(bits, running_parity, verbose=0))
+                exact = exact_fraction(model, bits, running_parity)
+                robustness = exact_fraction(
+                    model, bits, running_parity, training=True, draws=config.robustness_draws
+                )
+                print(
+                    f"candidate seed={seed}: train loss {loss:.5f}, exact {exact:.4f}, "
+                    f"exact under noise {robustness:.4f} ({time.time() - start:.0f}s)"
+                )
+                if best is None or (exact, robustness, -loss) > (best[0], best[1], -best[2]):
+                    best = (exact, robustness, loss, seed, model)
+    except OptionError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     train_exact, robustness, loss, seed, model = best
     start = time.time()
     exact, long_exact = evaluate(model, config)

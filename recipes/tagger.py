@@ -19,7 +19,10 @@ and trains at a lower default learning rate; `--freeze` keeps parts fixed:
     python recipes/tagger.py --from pos_tagger_ewt_en --train my.conllu \
         --dev my_dev.conllu --freeze embeddings --out my_tagger
 
-For IOB/BIO/BIOES label columns the chunk F1 is reported too.
+For IOB/BIO/BIOES label columns the chunk F1 is reported too. The training
+state is kept in `OUT.training` after every epoch: a run that was killed
+goes on with the same command plus `--resume`. `--distribute` trains
+data-parallel on all GPUs (or CPUs); `--set name=value` sets any option.
 """
 
 import dataclasses
@@ -32,30 +35,27 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras  # noqa: E402
 
 import zoo  # noqa: E402
-from zoo.data.conll_reader import read_conll  # noqa: E402
-from zoo.data.conllu_reader import read_conllu  # noqa: E402
-from zoo.data.data_format_error import DataFormatError  # noqa: E402
+from zoo.data.tagged_file_reader import read_tagged_file  # noqa: E402
 from zoo.data.tfds_tagging import read_tfds  # noqa: E402
 from zoo.models.sequence_tagger import SequenceTagger  # noqa: E402
-from zoo.training.dev_early_stopping import DevEarlyStopping  # noqa: E402
+from zoo.training.distribution import distribution_scope  # noqa: E402
+from zoo.training.distribution import use_xla  # noqa: E402
+from zoo.training.fit_with_dev_stopping import NoFiniteEpochError  # noqa: E402
+from zoo.training.fit_with_dev_stopping import fit_with_dev_stopping  # noqa: E402
 from zoo.training.recipe_config import OptionError  # noqa: E402
 from zoo.training.recipe_config import format_config  # noqa: E402
+from zoo.training.recipe_config import option  # noqa: E402
 from zoo.training.recipe_config import parse_config  # noqa: E402
-from zoo.training.runner_options import RunnerOptions  # noqa: E402
+from zoo.training.runner_options import ResumableRunnerOptions  # noqa: E402
 from zoo.training.runner_options import apply_precision  # noqa: E402
-from zoo.training.runner_options import runner_callbacks  # noqa: E402
 from zoo.training.tagger_batches import TaggerBatches  # noqa: E402
 from zoo.training.tagger_evaluation import evaluate_tagger  # noqa: E402
 
 EWT = "../shared/data/ud-en-ewt"
 
 
-def option(default, help, flag=None):
-    return dataclasses.field(default=default, metadata={"help": help, "flag": flag})
-
-
 @dataclasses.dataclass
-class TaggerConfig(RunnerOptions):
+class TaggerConfig(ResumableRunnerOptions):
     """Train a bidirectional RNN sequence tagger."""
 
     train: str = option(f"{EWT}/en_ewt-ud-train.conllu", "training file")
@@ -105,11 +105,6 @@ class TaggerConfig(RunnerOptions):
         flag="--from",
     )
     freeze: str = option("", "with --from: parts kept fixed, comma-separated: embeddings, encoder")
-    state_dir: str = option(
-        "",
-        "where the resumable training state goes (default: OUT.training); a rerun "
-        "of the same command resumes from it",
-    )
 
     def __post_init__(self):
         if not self.learning_rate:
@@ -181,17 +176,7 @@ def read_split(config, path, split):
     if config.tfds:
         label_features = config.label_cols.split(",")
         return read_tfds(config.tfds, split, label_features=tuple(label_features))
-    if config.format == "conllu":
-        return read_conllu(path, label_columns=tuple(config.label_cols.split(",")))
-    if config.format == "conll":
-        try:
-            columns = tuple(int(column) for column in config.label_cols.split(","))
-        except ValueError:
-            raise OptionError(
-                f"--label-cols must be column indexes for --format conll, got {config.label_cols!r}"
-            )
-        return read_conll(path, token_column=config.token_col, label_columns=columns)
-    raise OptionError(f"--format must be conllu or conll, got {config.format!r}")
+    return read_tagged_file(path, config.format, config.label_cols, config.token_col)
 
 
 def main(argv=None):
@@ -203,7 +188,7 @@ def main(argv=None):
         apply_precision(config.precision)
         train = read_split(config, config.train, "train")
         dev = read_split(config, config.dev, config.tfds_dev_split)
-    except (DataFormatError, FileNotFoundError, OptionError) as error:
+    except (FileNotFoundError, ValueError) as error:  # DataFormatError, OptionError
         print(f"error: {error}", file=sys.stderr)
         return 2
     if config.max_train_sentences:
@@ -213,22 +198,25 @@ def main(argv=None):
         f"dev: {len(dev)} sentences, {sum(len(s.tokens) for s in dev)} tokens"
     )
     try:
-        if config.from_checkpoint:
-            tagger, vectors = fine_tuning_start(config, train), None
-        else:
-            tagger, vectors = new_tagger(config, train)
+        with distribution_scope(config.distribute):
+            if config.from_checkpoint:
+                tagger, vectors = fine_tuning_start(config, train), None
+            else:
+                tagger, vectors = new_tagger(config, train)
+            sizes = ", ".join(
+                f"{name} {len(vocabulary)}" for name, vocabulary in tagger.vocabularies.items()
+            )
+            print(f"vocabularies: {sizes}; parameters: {tagger.count_params():,}")
+            if vectors is not None:
+                found = tagger.initialize_word_embeddings(pretrained_table(tagger, vectors))
+                print(
+                    f"pretrained vectors from {config.embeddings} for {found:,} of "
+                    f"{len(tagger.vocabularies['words']) - 2:,} words"
+                )
+            return train_and_save(config, argv, tagger, train, dev)
     except (OptionError, zoo.CheckpointError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    sizes = ", ".join(f"{name} {len(vocabulary)}" for name, vocabulary in tagger.vocabularies.items())
-    print(f"vocabularies: {sizes}; parameters: {tagger.count_params():,}")
-    if vectors is not None:
-        found = tagger.initialize_word_embeddings(pretrained_table(tagger, vectors))
-        print(
-            f"pretrained vectors from {config.embeddings} for {found:,} of "
-            f"{len(tagger.vocabularies['words']) - 2:,} words"
-        )
-    return train_and_save(config, argv, tagger, train, dev)
 
 
 def new_tagger(config, train):
@@ -263,7 +251,7 @@ def train_and_save(config, argv, tagger, train, dev):
         optimizer=keras.optimizers.Adam(
             config.learning_rate, beta_2=0.9, clipnorm=config.clipnorm
         ),
-        jit_compile=keras.backend.backend() != "torch",
+        jit_compile=use_xla(config.distribute),
     )
     batches = TaggerBatches(tagger, train, batch_size=config.batch_size, seed=config.seed)
 
@@ -277,32 +265,16 @@ def train_and_save(config, argv, tagger, train, dev):
         }
         return report[main].get("span_f1", report[main]["accuracy"]), scores
 
-    state_dir = config.state_dir or os.path.normpath(config.out) + ".training"
-    stopping = DevEarlyStopping(
-        dev_score,
-        patience=config.patience,
-        decay_patience=config.decay_patience,
-        higher_is_better=True,
-        state_dir=state_dir,
-    )
-    initial_epoch = stopping.resume(tagger)
-    if initial_epoch:
-        print(f"resuming from {state_dir} after epoch {initial_epoch} "
-              f"(best dev {stopping.best:.4f} at epoch {stopping.best_epoch})", flush=True)
-    if initial_epoch < config.epochs and not stopping.stopped:
-        tagger.fit(
-            batches.for_fit(),
-            epochs=config.epochs,
-            initial_epoch=initial_epoch,
-            callbacks=runner_callbacks(config, stopping),
-            verbose=2,
+    try:
+        stopping = fit_with_dev_stopping(
+            tagger, batches.for_fit(), config, dev_score, higher_is_better=True, out=config.out,
+            throughput=(sum(len(sentence.tokens) for sentence in train), "tokens"),
         )
-    if stopping.best_weights is None:
-        print("error: no epoch finished with a finite loss; nothing written", file=sys.stderr)
+    except NoFiniteEpochError as error:
+        print(f"error: {error}", file=sys.stderr)
         return 1
     train_seconds = stopping.seconds
     epochs_run = len(stopping.history)
-    tagger.set_weights(stopping.best_weights)
 
     report = evaluate_tagger(tagger, dev)
     metrics = {"dev": {}}

@@ -15,12 +15,10 @@ is written as a checkpoint folder (weights and config; the word list is
 """
 
 import dataclasses
-import itertools
 import math
 import os
 import shlex
 import sys
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -33,16 +31,20 @@ from zoo.data.data_format_error import numbered_lines  # noqa: E402
 from zoo.data.tdnn_examples import tdnn_examples  # noqa: E402
 from zoo.data.text_corpus import TextCorpus  # noqa: E402
 from zoo.models.tdnn import TDNN  # noqa: E402
+from zoo.training.distribution import distribution_scope  # noqa: E402
+from zoo.training.distribution import use_xla  # noqa: E402
+from zoo.training.fit_with_dev_stopping import NoFiniteEpochError  # noqa: E402
+from zoo.training.fit_with_dev_stopping import fit_with_dev_stopping  # noqa: E402
+from zoo.training.recipe_config import OptionError  # noqa: E402
 from zoo.training.recipe_config import format_config  # noqa: E402
+from zoo.training.recipe_config import option  # noqa: E402
 from zoo.training.recipe_config import parse_config  # noqa: E402
-
-
-def option(default, help):
-    return dataclasses.field(default=default, metadata={"help": help})
+from zoo.training.runner_options import ResumableRunnerOptions  # noqa: E402
+from zoo.training.runner_options import apply_precision  # noqa: E402
 
 
 @dataclasses.dataclass
-class TDNNConfig:
+class TDNNConfig(ResumableRunnerOptions):
     """Train a TDNN (neural probabilistic) language model."""
 
     corpus: str = option("english.txt", "text file, one sentence per line")
@@ -64,7 +66,9 @@ class TDNNConfig:
     dropout: float = option(0.0, "dropout on x and h")
     # Training starts from the unigram model instead of the uniform one.
     unigram_bias: bool = option(True, "initialize the output bias b to log unigram frequencies")
-    epochs: int = option(2, "passes over the training sentences")
+    epochs: int = option(2, "passes over the training sentences (at most)")
+    patience: int = option(2, "stop after this many epochs without dev improvement")
+    decay_patience: int = option(1, "halve the learning rate after this many such epochs")
     # On 1M words of english.txt, 512 reached dev perplexity 308 in 2 epochs, 2048 368.
     batch_size: int = option(512, "examples per step")
     learning_rate: float = option(2e-3, "Adam step")
@@ -99,26 +103,6 @@ def unigram_log_probabilities(train_ids, vocabulary_size):
     return np.log(counts / counts.sum())
 
 
-class DevPerplexity(keras.callbacks.Callback):
-    """Prints exp(val_loss): `evaluate` scores the full softmax."""
-
-    def __init__(self, baseline):
-        super().__init__()
-        self.baseline = baseline
-        self.perplexities = []
-        self.started = time.time()
-
-    def on_epoch_end(self, epoch, logs=None):
-        perplexity = math.exp(logs["val_loss"])
-        self.perplexities.append(perplexity)
-        print(
-            f"epoch {epoch + 1}: dev perplexity {perplexity:.1f} (unigram "
-            f"{self.baseline:.1f}), training loss {logs['loss']:.3f}, "
-            f"{time.time() - self.started:.0f} s",
-            flush=True,
-        )
-
-
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     config = parse_config(TDNNConfig, argv)
@@ -127,25 +111,32 @@ def main(argv=None):
         raise SystemExit(f"--dev-fraction must be in (0, 1), got {config.dev_fraction}")
     keras.utils.set_random_seed(config.seed)
     try:
+        apply_precision(config.precision)
         corpus = read_corpus(config)
     except (DataFormatError, FileNotFoundError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     try:
-        model = TDNN(
-            corpus.vocabulary_size,
-            context=config.context,
-            dimension=config.dimension,
-            hidden_units=config.hidden_units,
-            direct_connections=config.direct_connections,
-            softmax=config.softmax,
-            num_sampled=config.num_sampled,
-            dropout=config.dropout,
-            seed=config.seed,
-        )
-    except ValueError as error:
+        with distribution_scope(config.distribute):
+            return train_and_save(config, argv, corpus)
+    except (OptionError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+
+
+def train_and_save(config, argv, corpus):
+    """Build the TDNN, train with dev early stopping, write the checkpoint."""
+    model = TDNN(
+        corpus.vocabulary_size,
+        context=config.context,
+        dimension=config.dimension,
+        hidden_units=config.hidden_units,
+        direct_connections=config.direct_connections,
+        softmax=config.softmax,
+        num_sampled=config.num_sampled,
+        dropout=config.dropout,
+        seed=config.seed,
+    )
     contexts, targets = tdnn_examples(corpus, config.context)
     # Examples follow the corpus: the dev sentences are a slice.
     first_dev = int(corpus.number_of_sentences * (1 - config.dev_fraction))
@@ -166,24 +157,29 @@ def main(argv=None):
         model.output_bias.assign(unigram.astype("float32"))
     model.compile(
         optimizer=keras.optimizers.Adam(config.learning_rate),
-        jit_compile=keras.backend.backend() in ("tensorflow", "jax"),
+        jit_compile=use_xla(config.distribute),
     )
-    report = DevPerplexity(baseline)
-    start = time.time()
-    model.fit(
-        *train,
-        batch_size=config.batch_size,
-        epochs=config.epochs,
-        validation_data=dev,
-        callbacks=[report],
-        verbose=1 if sys.stdout.isatty() else 0,
-    )
-    seconds = time.time() - start
-    words_per_second = split * config.epochs / seconds
-    dev_perplexity = math.exp(-model.target_log_probabilities(*dev).mean())
+
+    def dev_perplexity(model):
+        perplexity = math.exp(-model.target_log_probabilities(*dev).mean())
+        return perplexity, {"perplexity": perplexity, "unigram": baseline}
+
+    try:
+        stopping = fit_with_dev_stopping(
+            model, train[0], config, dev_perplexity, higher_is_better=False, out=config.out,
+            throughput=(split, "words"), y=train[1], batch_size=config.batch_size,
+        )
+    except NoFiniteEpochError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    seconds = stopping.seconds
+    epochs_run = len(stopping.history)
+    words_per_second = split * epochs_run / max(seconds, 1e-9)
+    dev_perplexity = stopping.best
     print(
-        f"trained {config.epochs} epochs in {seconds:.0f} s ({words_per_second:,.0f} "
-        f"words/s); dev perplexity {dev_perplexity:.1f}, unigram {baseline:.1f}"
+        f"trained {epochs_run} epochs in {seconds:.0f} s ({words_per_second:,.0f} "
+        f"words/s, dev scoring included); best dev perplexity {dev_perplexity:.1f} at "
+        f"epoch {stopping.best_epoch}, unigram {baseline:.1f}"
     )
     if config.out:
         card = {
@@ -198,10 +194,12 @@ def main(argv=None):
                 "dev": {
                     "perplexity": round(dev_perplexity, 2),
                     "unigram_perplexity": round(baseline, 2),
-                    "perplexity_per_epoch": [round(p, 2) for p in report.perplexities],
+                    "perplexity_per_epoch": [round(e["score"], 2) for e in stopping.history],
+                    "best_epoch": stopping.best_epoch,
                 },
                 "training": {
                     "seconds": round(seconds),
+                    "epochs": epochs_run,
                     "words_per_second": round(words_per_second),
                     "train_words": split,
                     "vocabulary": corpus.vocabulary_size,

@@ -32,8 +32,15 @@ from zoo.data.data_format_error import DataFormatError  # noqa: E402
 from zoo.data.text_corpus import TextCorpus  # noqa: E402
 from zoo.models.cbow import CBOW  # noqa: E402
 from zoo.models.skip_gram import SkipGram  # noqa: E402
+from zoo.training.distribution import distribution_scope  # noqa: E402
+from zoo.training.distribution import use_xla  # noqa: E402
+from zoo.training.recipe_config import OptionError  # noqa: E402
 from zoo.training.recipe_config import format_config  # noqa: E402
+from zoo.training.recipe_config import option  # noqa: E402
 from zoo.training.recipe_config import parse_config  # noqa: E402
+from zoo.training.runner_options import RunnerOptions  # noqa: E402
+from zoo.training.runner_options import apply_precision  # noqa: E402
+from zoo.training.runner_options import runner_callbacks  # noqa: E402
 from zoo.training.word2vec_training import train_word2vec  # noqa: E402
 from zoo.training.word_vector_evaluation import evaluate_analogies  # noqa: E402
 from zoo.training.word_vector_evaluation import evaluate_word_similarity  # noqa: E402
@@ -52,12 +59,8 @@ ENGLISH_LICENSE = (
 )
 
 
-def option(default, help):
-    return dataclasses.field(default=default, metadata={"help": help})
-
-
 @dataclasses.dataclass
-class Word2VecConfig:
+class Word2VecConfig(RunnerOptions):
     """Train skip-gram or CBOW word vectors."""
 
     corpus: str = option("english.txt", "text file, one sentence per line")
@@ -136,31 +139,42 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     config = parse_config(Word2VecConfig, argv)
     print("word2vec recipe, config:\n" + format_config(config))
-    if config.model not in MODELS:
-        raise SystemExit(f"--model must be one of {sorted(MODELS)}, got {config.model!r}")
     keras.utils.set_random_seed(config.seed)
     try:
+        if config.model not in MODELS:
+            raise OptionError(f"--model must be one of {', '.join(MODELS)}, got {config.model!r}")
+        apply_precision(config.precision)
         corpus = read_corpus(config)
     except (DataFormatError, FileNotFoundError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(f"corpus: {corpus}; {corpus.total_words:,} words read")
-    model = MODELS[config.model](
-        corpus.vocabulary_size, config.dimension, config.learning_rate, seed=config.seed
-    )
     start = time.time()
-    history = train_word2vec(
-        model,
-        corpus,
-        epochs=config.epochs,
-        batch_size=config.batch_size,
-        window=config.window,
-        negative=config.negative,
-        sample=config.sample,
-        min_learning_rate=config.min_learning_rate,
-        seed=config.seed,
-        verbose=1 if sys.stdout.isatty() else 0,
-    )
+    try:
+        with distribution_scope(config.distribute):
+            model = MODELS[config.model](
+                corpus.vocabulary_size, config.dimension, config.learning_rate, seed=config.seed
+            )
+            history = train_word2vec(
+                model,
+                corpus,
+                epochs=config.epochs,
+                batch_size=config.batch_size,
+                window=config.window,
+                negative=config.negative,
+                sample=config.sample,
+                min_learning_rate=config.min_learning_rate,
+                seed=config.seed,
+                verbose=1 if sys.stdout.isatty() else 0,
+                callbacks=runner_callbacks(config),
+                jit_compile=use_xla(config.distribute),
+            )
+    except OptionError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if model.stop_training:
+        print("error: training stopped on a NaN/Inf loss; nothing written", file=sys.stderr)
+        return 1
     seconds = time.time() - start
     words_per_second = corpus.total_words * config.epochs / seconds
     print(f"trained {config.epochs} epochs in {seconds:.0f} s ({words_per_second:,.0f} words/s); loss per epoch:",

@@ -86,9 +86,14 @@ def test_two_trial_search_ranks_resumes_and_exports(tmp_path, capsys):
 @pytest.mark.parametrize(
     "options, message",
     [
-        (["tune", "lm"], "No HyperModel for 'lm'; zoo tune knows: tagger"),
+        (["tune", "gpt"], "No HyperModel for 'gpt'; zoo tune knows: tagger, seq2seq, lm, word2vec"),
         (["tune", "tagger", "--max-trials", "0"], "--max-trials must be at least 1"),
-        (["tune", "tagger", "--train", "/no/such.conllu"], "/no/such.conllu"),
+        (["tune", "tagger", "--train", "/no/such.conllu"], "No data file '/no/such.conllu'"),
+        (["tune", "seq2seq", "--format", "conllu"],
+         "--format for seq2seq is one of tsv, cmudict, got 'conllu'"),
+        (["tune", "lm", "--format", "tsv"], "--format for lm is not an option, got 'tsv'"),
+        (["tune", "seq2seq"], "data.conllu:1: expected `source<TAB>target tokens`"),
+        (["tune", "word2vec", "--batch-size", "0"], "--batch-size must be at least 1, got 0"),
     ],
 )
 def test_bad_options_exit_2(tmp_path, capsys, options, message):
@@ -101,3 +106,35 @@ def test_bad_options_exit_2(tmp_path, capsys, options, message):
     assert main(argv) == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "trials").exists()
+
+
+def test_word2vec_and_lm_searches_run_and_export(tmp_path, capsys):
+    """Two more families through the command line: 2 trials each, best exported."""
+    rng = np.random.default_rng(0)
+    topics = [[f"{t}{i}" for i in range(6)] for t in "xy"]
+    sentences = [" ".join(rng.choice(topics[n % 2], size=8)) for n in range(400)]
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("\n".join(sentences) + "\n")
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text("x0\tx1\t9\nx2\ty3\t1\ny0\ty4\t8\nx5\ty1\t2\n")
+    argv = ["tune", "word2vec", "--train", str(corpus), "--dev", str(pairs), "--max-trials", "2",
+            "--epochs", "1", "--batch-size", "64", "--directory", str(tmp_path / "trials"),
+            "--export", str(tmp_path / "best_vectors")]
+    assert main(argv) == 0
+    assert "| rank | trial | dev_similarity |" in capsys.readouterr().out
+    vectors = zoo.load(str(tmp_path / "best_vectors"))
+    assert isinstance(vectors, zoo.models.WordVectors) and "x0" in vectors
+    assert -1 <= vectors.card.metrics["dev"]["dev_similarity"] <= 1
+
+    train, dev = tmp_path / "train.txt", tmp_path / "dev.txt"
+    train.write_text("\n".join(sentences[:300]) + "\n")
+    dev.write_text("\n".join(sentences[300:]) + "\n")
+    argv = ["tune", "lm", "--train", str(train), "--dev", str(dev), "--max-trials", "2",
+            "--epochs", "1", "--directory", str(tmp_path / "trials"),
+            "--export", str(tmp_path / "best_lm")]
+    assert main(argv) == 0
+    assert "| rank | trial | dev_cross_entropy |" in capsys.readouterr().out
+    model = zoo.load(str(tmp_path / "best_lm"))
+    # 12 words of 2 topics, 8 per line: a trained model beats the uniform
+    # model's cross-entropy, log of the vocabulary size.
+    assert model.card.metrics["dev"]["dev_cross_entropy"] < np.log(model.vocabulary_size)

@@ -134,7 +134,7 @@ def test_bad_arguments():
         LanguageModel(5, level="byte")
     with pytest.raises(ValueError, match="`cell` must be one of"):
         LanguageModel(5, cell="transformer")
-    with pytest.raises(ValueError, match=r"`output_dropout` must be in \[0, 1\)"):
+    with pytest.raises(ValueError, match=r"`output_dropout` must be a float in \[0, 1\)"):
         LanguageModel(5, output_dropout=1.0)
     model = tiny_model()
     with pytest.raises(ValueError, match="needs the next tokens"):

@@ -258,7 +258,7 @@ def test_bad_arguments():
             TDNN(**{"vocabulary_size": 5, name: value})
     with pytest.raises(ValueError, match="`softmax` must be one of"):
         TDNN(5, softmax="sampled_softmax")
-    with pytest.raises(ValueError, match=r"`dropout` must be in \[0, 1\)"):
+    with pytest.raises(ValueError, match=r"`dropout` must be a float in \[0, 1\)"):
         TDNN(5, dropout=1.0)
     model = tiny_model()
     corpus = TextCorpus.from_sentences([["a", "b"]], min_count=1)

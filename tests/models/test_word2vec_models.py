@@ -94,3 +94,47 @@ def test_bad_arguments_and_mismatched_corpus():
         train_word2vec(SkipGram(5), corpus, verbose=0)
     with pytest.raises(ValueError, match="2 words for a model of vocabulary_size 5"):
         SkipGram(5).word_vectors(["a", "b"])
+
+
+class Recorder(keras.callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.events = []
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.events.append(("batch", batch, logs["loss"]))
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.events.append(("epoch", epoch, logs["loss"]))
+
+
+def test_callbacks_see_batches_and_epochs_and_can_stop_training():
+    from zoo.training import NonFiniteLossStop
+
+    sentences, _ = planted_corpus()
+    corpus = TextCorpus.from_sentences(sentences, min_count=1)
+    recorder = Recorder()
+    history = train_word2vec(
+        SkipGram(corpus.vocabulary_size, dimension=4, seed=0), corpus, epochs=2, window=2,
+        negative=2, sample=0, batch_size=256, seed=0, verbose=0, callbacks=[recorder])
+    epochs = [event for event in recorder.events if event[0] == "epoch"]
+    batches = [event for event in recorder.events if event[0] == "batch"]
+    assert [epoch for _, epoch, _ in epochs] == [0, 1]
+    assert [loss for _, _, loss in epochs] == pytest.approx(history["loss"])
+    assert [batch for _, batch, _ in batches] == list(range(len(batches)))
+    # An absurd step overflows float32 at once: the NaN stop ends training
+    # after the bad batch instead of running all 3 epochs.
+    model = SkipGram(corpus.vocabulary_size, dimension=4, seed=0)
+    stop = NonFiniteLossStop()
+    history = train_word2vec(
+        model, corpus, epochs=3, window=2, negative=2, sample=0, batch_size=256,
+        learning_rate=1e30, seed=0, verbose=0, callbacks=[stop])
+    assert stop.stopped_at is not None and model.stop_training
+    assert len(history["loss"]) == stop.stopped_at[0]
+
+
+def test_a_corpus_that_subsampling_empties_is_a_clear_error():
+    corpus = TextCorpus.from_sentences([["a", "b"]] * 2, min_count=1)
+    with pytest.raises(ValueError, match=r"produced no training pairs: subsampling \(sample=0.001\)"):
+        train_word2vec(SkipGram(corpus.vocabulary_size, dimension=2, seed=0), corpus,
+                       sample=1e-3, batch_size=4, seed=0, verbose=0)

@@ -53,8 +53,9 @@ def test_recipe_trains_evaluates_saves_and_resumes(tmp_path, capsys):
     assert wrong / len(test_words) < 0.15
     assert model.transduce(["BAD"]) == [["B", "AE1", "D"]]  # normalized to lowercase
 
-    # Run again with more epochs: it resumes after epoch 5.
-    assert recipe.main(argv[:-4] + ["--epochs", "6", "--out", str(tmp_path / "g2p_tiny")]) == 0
+    # Run again with --resume and more epochs: it resumes after epoch 5.
+    assert recipe.main(argv[:-4] + ["--epochs", "6", "--out", str(tmp_path / "g2p_tiny"),
+                              "--resume"]) == 0
     printed = capsys.readouterr().out
     assert "resuming" in printed and "after epoch 5" in printed
     assert "epoch 6:" in printed and "epoch 1:" not in printed

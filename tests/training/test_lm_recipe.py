@@ -1,6 +1,6 @@
 """recipes/lm.py end to end on a small synthetic text: it trains by truncated
 BPTT, scores held-out perplexity, writes a checkpoint that loads and
-continues a prompt; a second run resumes instead of starting over (slow)."""
+continues a prompt; --resume continues a run instead of starting over (slow)."""
 
 import importlib.util
 from pathlib import Path
@@ -65,11 +65,11 @@ def test_recipe_trains_evaluates_and_saves(tmp_path, capsys):
 
 
 @pytest.mark.slow
-def test_a_second_run_resumes(tmp_path, capsys):
+def test_resume_continues_the_run(tmp_path, capsys):
     recipe = load_recipe()
     assert recipe.main(recipe_argv(tmp_path, epochs=2)) == 0
     capsys.readouterr()
-    assert recipe.main(recipe_argv(tmp_path, epochs=3)) == 0
+    assert recipe.main(recipe_argv(tmp_path, epochs=3) + ["--resume"]) == 0
     printed = capsys.readouterr().out
     assert "resuming" in printed and "after epoch 2" in printed
     assert "epoch 3:" in printed and "epoch 1:" not in printed

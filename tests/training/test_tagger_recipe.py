@@ -116,7 +116,7 @@ def test_bad_fine_tuning_options_exit_2_and_write_nothing(tmp_path, capsys, opti
     assert not out.exists()
 
 
-def test_a_rerun_resumes_and_precision_and_logdir_apply(tmp_path, capsys):
+def test_resume_continues_and_precision_and_logdir_apply(tmp_path, capsys):
     recipe = load_recipe()
     data = tmp_path / "data.conllu"
     write_conllu(data, 32, seed=0)
@@ -126,7 +126,12 @@ def test_a_rerun_resumes_and_precision_and_logdir_apply(tmp_path, capsys):
     assert recipe.main(argv + ["--epochs", "1"]) == 0
     assert "epoch 1:" in capsys.readouterr().out
     assert any((tmp_path / "logs").rglob("events.out.tfevents*"))
-    assert recipe.main(argv + ["--epochs", "2"]) == 0
+    # Without --resume an existing state is an error, and nothing changes.
+    saved = (tmp_path / "tagger.training" / "state.json").read_text()
+    assert recipe.main(argv + ["--epochs", "2"]) == 2
+    assert "pass --resume" in capsys.readouterr().err
+    assert (tmp_path / "tagger.training" / "state.json").read_text() == saved
+    assert recipe.main(argv + ["--epochs", "2", "--resume"]) == 0
     printed = capsys.readouterr().out
     assert "resuming from" in printed and "after epoch 1" in printed
     assert "epoch 2:" in printed and "epoch 1:" not in printed

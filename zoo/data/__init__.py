@@ -28,10 +28,12 @@ from zoo.data.parity_strings import all_bit_strings
 from zoo.data.parity_strings import as_bits
 from zoo.data.parity_strings import parity_sequences
 from zoo.data.parity_strings import random_bit_strings
+from zoo.data.tagged_file_reader import read_tagged_file
 from zoo.data.tagged_sentence import TaggedSentence
 from zoo.data.tdnn_examples import next_word_examples
 from zoo.data.tdnn_examples import tdnn_examples
 from zoo.data.text_corpus import TextCorpus
+from zoo.data.tsv_pairs_reader import read_tsv_pairs
 from zoo.data.tfds_tagging import read_tfds
 from zoo.data.vocabulary import Vocabulary
 from zoo.data.word2vec_format import load_word2vec_format

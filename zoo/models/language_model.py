@@ -15,6 +15,8 @@ from zoo.data.language_model_tokens import tokens_to_text
 from zoo.data.length_buckets import padded_length
 from zoo.data.stream_pieces import line_start_pieces
 from zoo.data.vocabulary import Vocabulary
+from zoo.layers.recurrent_cell import check_positive_int
+from zoo.layers.recurrent_cell import check_rate
 from zoo.models.language_model_runners import StreamScorer
 from zoo.models.language_model_runners import TextGenerator
 from zoo.models.sequence_tagger import SEQUENCE_LAYERS
@@ -159,8 +161,7 @@ class LanguageModel(TruncatedBPTTMixin, keras.Model):
             ("units", units),
             ("num_layers", num_layers),
         ):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"`{name}` must be a positive integer, got {value!r}")
+            check_positive_int(name, value)
         check_level(level)
         if cell not in SEQUENCE_LAYERS:
             raise ValueError(f"`cell` must be one of {sorted(SEQUENCE_LAYERS)}, got {cell!r}")
@@ -170,9 +171,7 @@ class LanguageModel(TruncatedBPTTMixin, keras.Model):
             ("recurrent_dropout", recurrent_dropout),
             ("output_dropout", output_dropout),
         ):
-            rate = isinstance(value, (int, float)) and not isinstance(value, bool)
-            if not rate or not 0 <= value < 1:
-                raise ValueError(f"`{name}` must be in [0, 1), got {value!r}")
+            check_rate(name, value)
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
             raise ValueError(f"`seed` must be an integer or None, got {seed!r}")
         self.vocabulary_size = vocabulary_size
@@ -477,9 +476,8 @@ class LanguageModel(TruncatedBPTTMixin, keras.Model):
                 f"Token ids must be in [1, {self.vocabulary_size - 1}], got "
                 f"{ids.min()}..{ids.max()}"
             )
-        for name, value in (("chunk_length", chunk_length), ("rows", rows)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"`{name}` must be a positive integer, got {value!r}")
+        check_positive_int("chunk_length", chunk_length)
+        check_positive_int("rows", rows)
         line_break = self.line_break_id if self.vocabulary is not None else 2
         pieces = line_start_pieces(ids, rows, line_break)
         longest = max(stop - start for start, stop in pieces)

@@ -9,6 +9,8 @@ from keras import ops
 from zoo.data.tdnn_examples import next_word_examples
 from zoo.data.tdnn_examples import tdnn_examples
 from zoo.data.text_corpus import TextCorpus
+from zoo.layers.recurrent_cell import check_positive_int
+from zoo.layers.recurrent_cell import check_rate
 from zoo.models.sampled_softmax import log_uniform_sample
 from zoo.models.sampled_softmax import sampled_softmax_loss
 
@@ -121,12 +123,10 @@ class TDNN(keras.Model):
             ("hidden_units", hidden_units),
             ("num_sampled", num_sampled),
         ):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"`{name}` must be a positive integer, got {value!r}")
+            check_positive_int(name, value)
         if softmax not in SOFTMAXES:
             raise ValueError(f"`softmax` must be one of {SOFTMAXES}, got {softmax!r}")
-        if not 0 <= dropout < 1:
-            raise ValueError(f"`dropout` must be in [0, 1), got {dropout!r}")
+        check_rate("dropout", dropout)
         self.vocabulary_size = vocabulary_size
         self.context = context
         self.dimension = dimension
@@ -253,8 +253,7 @@ class TDNN(keras.Model):
                 f"Expected contexts [n, {self.context}] and targets [n], got "
                 f"{contexts.shape} and {targets.shape}"
             )
-        if not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(f"`batch_size` must be a positive integer, got {batch_size!r}")
+        check_positive_int("batch_size", batch_size)
         for name, ids, top in (
             ("contexts", contexts, self.vocabulary_size),
             ("targets", targets, self.vocabulary_size - 1),

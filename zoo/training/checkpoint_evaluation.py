@@ -15,10 +15,9 @@ metrics its recipe reports:
 import os
 
 from zoo.data.cmudict_reader import read_cmudict
-from zoo.data.conll_reader import read_conll
 from zoo.data.conllu_reader import CONLLU_COLUMNS
-from zoo.data.conllu_reader import read_conllu
-from zoo.data.data_format_error import DataFormatError
+from zoo.data.tagged_file_reader import read_tagged_file
+from zoo.data.tsv_pairs_reader import read_tsv_pairs
 
 
 def evaluate_on_file(model, path, format=None, token_col=0, label_cols=None,
@@ -67,14 +66,15 @@ def _evaluate_tagger(tagger, path, format=None, token_col=0, label_cols=None, **
     from zoo.training.tagger_evaluation import evaluate_tagger
 
     names = tagger.label_names
-    if format in (None, "conllu"):
+    format = format or "conllu"
+    if format == "conllu":
         unknown = [name for name in names if name not in CONLLU_COLUMNS]
         if unknown:
             raise ValueError(
                 f"The tagger's label columns {unknown} are not CoNLL-U columns: "
                 "use --format conll with --label-cols"
             )
-        sentences = read_conllu(path, label_columns=tuple(names))
+        label_cols = names
     elif format == "conll":
         if label_cols is None:
             label_cols = tuple(range(-len(names), 0))
@@ -83,10 +83,7 @@ def _evaluate_tagger(tagger, path, format=None, token_col=0, label_cols=None, **
                 f"--label-cols names {len(label_cols)} columns, the tagger has "
                 f"{len(names)} label columns ({', '.join(names)})"
             )
-        sentences = read_conll(path, token_column=token_col, label_columns=tuple(label_cols),
-                               label_names=tuple(names))
-    else:
-        raise ValueError(f"--format must be conllu or conll for a tagger, got {format!r}")
+    sentences = read_tagged_file(path, format, label_cols, token_col, label_names=tuple(names))
     report = evaluate_tagger(tagger, sentences)
     metrics = {"sentences": len(sentences), "tokens": sum(len(s.tokens) for s in sentences)}
     for name in names:
@@ -108,7 +105,7 @@ def _evaluate_seq2seq(model, path, beam_width=1, **_):
         scores = evaluate_g2p(predictions, [lexicon[word] for word in words])
         what = f"grapheme-to-phoneme on {path}, beam {beam_width}"
         return what, scores
-    sources, references = _read_pairs(path)
+    sources, references = read_tsv_pairs(path)
     predictions = model.transduce(sources, beam_width=beam_width, unknown="replace")
     references = [[reference] for reference in references]
     metrics = {
@@ -117,26 +114,6 @@ def _evaluate_seq2seq(model, path, beam_width=1, **_):
         "token_error_rate": phone_error_rate(predictions, references),
     }
     return f"Seq2Seq on {path}, beam {beam_width}", metrics
-
-
-def _read_pairs(path):
-    """`source<TAB>target tokens` lines: the sources and target token lists."""
-    sources, targets = [], []
-    with open(path, encoding="utf-8") as lines:
-        for number, line in enumerate(lines, 1):
-            line = line.rstrip("\n")
-            if not line.strip():
-                continue
-            source, tab, target = line.partition("\t")
-            if not tab or not source or not target.split():
-                raise DataFormatError(
-                    path, number, "expected `source<TAB>target tokens`, with both non-empty"
-                )
-            sources.append(source)
-            targets.append(target.split())
-    if not sources:
-        raise DataFormatError(path, 1, "no `source<TAB>target` lines")
-    return sources, targets
 
 
 def _evaluate_word_vectors(vectors, path, task=None, **_):

@@ -2,10 +2,43 @@
 
 import argparse
 import dataclasses
+import difflib
 
 
 class OptionError(ValueError):
-    """A recipe option whose value cannot be used: one line, exit status 2."""
+    """A recipe option whose value cannot be used: one line, exit status 2.
+
+    A `ValueError`, so code that catches bad values catches it too.
+
+    Example:
+
+    >>> try:
+    ...     raise OptionError("--precision must be one of float32, mixed_bfloat16")
+    ... except ValueError as error:
+    ...     print(f"error: {error}")
+    error: --precision must be one of float32, mixed_bfloat16
+    """
+
+
+def option(default, help, flag=None):
+    """A config field with its default, its `--help` text and optionally its flag.
+
+    Example:
+
+    >>> @dataclasses.dataclass
+    ... class Config:
+    ...     units: int = option(64, "RNN units")
+    ...     from_checkpoint: str = option("", "start from this checkpoint", flag="--from")
+    >>> parse_config(Config, ["--units", "8", "--from", "tagger"])
+    Config(units=8, from_checkpoint='tagger')
+    """
+    return dataclasses.field(default=default, metadata={"help": help, "flag": flag})
+
+
+def field_default(field):
+    if field.default is dataclasses.MISSING and field.default_factory is not dataclasses.MISSING:
+        return field.default_factory()
+    return field.default
 
 
 def build_parser(config_cls, description=None):
@@ -14,14 +47,17 @@ def build_parser(config_cls, description=None):
     The flag's type is the field's type (bools become `--x/--no-x`), its
     default the field's default, its help the field's `metadata["help"]`,
     and its name `metadata["flag"]` where a field sets one (`--from` for
-    the field `from_checkpoint`: `from` is a Python keyword).
+    the field `from_checkpoint`: `from` is a Python keyword). `--set
+    name=value` (repeatable) sets any field by its name as well.
     """
-    parser = argparse.ArgumentParser(description=description or config_cls.__doc__)
+    parser = argparse.ArgumentParser(
+        description=description or config_cls.__doc__,
+        epilog="Any option can also be given as --set name=value (field names: "
+        "the flags without -- and with _ for -).",
+    )
     for field in dataclasses.fields(config_cls):
         flag = field.metadata.get("flag") or "--" + field.name.replace("_", "-")
-        default = field.default
-        if default is dataclasses.MISSING and field.default_factory is not dataclasses.MISSING:
-            default = field.default_factory()
+        default = field_default(field)
         help_text = field.metadata.get("help", "")
         help_text = f"{help_text} (default: {default})".strip()
         if isinstance(default, bool):
@@ -36,13 +72,79 @@ def build_parser(config_cls, description=None):
             parser.add_argument(
                 flag, dest=field.name, default=default, type=type(default), help=help_text
             )
+    parser.add_argument(
+        "--set",
+        dest="_overrides",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set a config field by name, e.g. --set units=256 (repeatable)",
+    )
     return parser
 
 
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
+def convert_option(field, text):
+    """`text` as the type of `field`'s default.
+
+    Raises:
+        OptionError: `text` is not a value of that type; the message names
+            the field, the type and the value.
+    """
+    kind = type(field_default(field))
+    if kind is bool:
+        if text.lower() in TRUE_WORDS:
+            return True
+        if text.lower() in FALSE_WORDS:
+            return False
+    else:
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    raise OptionError(
+        f"--set {field.name}={text}: {field.name} takes {'a' if kind is not int else 'an'} "
+        f"{kind.__name__}" + (" (true or false)" if kind is bool else "") + f", not {text!r}"
+    )
+
+
+def apply_overrides(config_cls, values, overrides):
+    """Apply `--set name=value` strings to the parsed `values` dict, in order."""
+    fields = {field.name: field for field in dataclasses.fields(config_cls)}
+    for override in overrides:
+        name, equals, text = override.partition("=")
+        name = name.strip().replace("-", "_")
+        if not equals or not name:
+            raise OptionError(f"--set takes name=value, got {override!r}")
+        if name not in fields:
+            close = difflib.get_close_matches(name, fields, n=3)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            raise OptionError(
+                f"--set {override}: {config_cls.__name__} has no field {name!r}{hint}; "
+                f"its fields: {', '.join(fields)}"
+            )
+        values[name] = convert_option(fields[name], text)
+    return values
+
+
 def parse_config(config_cls, argv=None, description=None):
-    """Parse `argv` (default `sys.argv[1:]`) into a `config_cls` instance."""
-    args = build_parser(config_cls, description).parse_args(argv)
-    return config_cls(**vars(args))
+    """Parse `argv` (default `sys.argv[1:]`) into a `config_cls` instance.
+
+    A malformed flag value exits with status 2 and argparse's message
+    (which names the flag); a bad `--set` does the same with a message
+    that names the field and its type.
+    """
+    parser = build_parser(config_cls, description)
+    values = vars(parser.parse_args(argv))
+    overrides = values.pop("_overrides")
+    try:
+        apply_overrides(config_cls, values, overrides)
+    except OptionError as error:
+        parser.error(str(error))
+    return config_cls(**values)
 
 
 def format_config(config):

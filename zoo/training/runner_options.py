@@ -1,16 +1,20 @@
-"""Options every recipe shares: precision, TensorBoard logs, NaN stops.
+"""Options every recipe shares: precision, TensorBoard logs, NaN stops, devices.
 
-A recipe's config dataclass inherits `RunnerOptions`, so each recipe gets
-the same flags (`--precision`, `--logdir`), and calls `apply_precision`
-before building its model and `runner_callbacks` for `fit`.
+A recipe's config dataclass inherits `RunnerOptions` (or
+`ResumableRunnerOptions` when it early-stops on dev), so each recipe gets
+the same flags (`--precision`, `--logdir`, `--distribute`, `--resume`),
+and calls `apply_precision` before building its model and
+`runner_callbacks` for `fit` (or `fit_with_dev_stopping`, which does).
 """
 
 import dataclasses
+import os
 
 import keras
 
 from zoo.training.non_finite_loss_stop import NonFiniteLossStop
 from zoo.training.recipe_config import OptionError
+from zoo.training.throughput_logger import ThroughputLogger
 
 PRECISIONS = ("float32", "mixed_bfloat16", "mixed_float16")
 
@@ -35,6 +39,38 @@ class RunnerOptions:
     logdir: str = dataclasses.field(
         default="", metadata={"help": "write TensorBoard logs (loss, dev scores) here"}
     )
+    distribute: bool = dataclasses.field(
+        default=False,
+        metadata={"help": "split each batch over all visible devices (GPUs, else CPUs): "
+                          "MirroredStrategy on TensorFlow, DataParallel on JAX"},
+    )
+
+
+@dataclasses.dataclass
+class ResumableRunnerOptions(RunnerOptions):
+    """`RunnerOptions` plus the resumable training state of dev early stopping.
+
+    Example:
+
+    >>> ResumableRunnerOptions(resume=True).state_dir_for("runs/tagger/")
+    'runs/tagger.training'
+    """
+
+    resume: bool = dataclasses.field(
+        default=False,
+        metadata={"help": "continue the run whose training state is in --state-dir "
+                          "(after a kill, Ctrl-C, or to train more epochs)"},
+    )
+    state_dir: str = dataclasses.field(
+        default="",
+        metadata={"help": "where the resumable training state is kept (default: OUT.training)"},
+    )
+
+    def state_dir_for(self, out):
+        """`--state-dir`, else `OUT.training` beside the checkpoint (None without OUT)."""
+        if self.state_dir:
+            return self.state_dir
+        return os.path.normpath(out) + ".training" if out else None
 
 
 def apply_precision(precision):
@@ -48,17 +84,24 @@ def apply_precision(precision):
     keras.config.set_dtype_policy(precision)
 
 
-def runner_callbacks(options, stopping=None):
+def runner_callbacks(options, stopping=None, throughput=None):
     """The callbacks of a recipe's `fit`, in the order they must run.
 
-    The dev scorer first (so later callbacks see its numbers), then the
-    NaN/Inf stop, then TensorBoard when `options.logdir` is set.
+    The throughput first and the dev scorer next (so later callbacks see
+    their numbers), then the NaN/Inf stop, then TensorBoard when
+    `options.logdir` is set.
 
     Args:
         options: a `RunnerOptions` (a recipe config).
         stopping: a `DevEarlyStopping` or None.
+        throughput: `(units_per_epoch, unit)`, e.g. `(204577, "tokens")`,
+            to show `tokens/s` in the progress bar and logs; or None.
     """
-    callbacks = [stopping] if stopping is not None else []
+    callbacks = []
+    if throughput is not None:
+        callbacks.append(ThroughputLogger(*throughput))
+    if stopping is not None:
+        callbacks.append(stopping)
     callbacks.append(NonFiniteLossStop())
     if options.logdir:
         callbacks.append(keras.callbacks.TensorBoard(log_dir=options.logdir))

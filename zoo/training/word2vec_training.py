@@ -24,6 +24,7 @@ def train_word2vec(
     seed=None,
     jit_compile=True,
     verbose=1,
+    callbacks=None,
 ):
     """Train a `SkipGram` or `CBOW` on a `TextCorpus`, as word2vec does.
 
@@ -49,6 +50,10 @@ def train_word2vec(
         seed: int or None. Seeds subsampling, windows and noise words.
         jit_compile: bool. Compile the step with XLA, default True.
         verbose: 0 (silent) or 1 (progress bar), default 1.
+        callbacks: list of `keras.callbacks.Callback`, called as `fit`
+            calls them with the batch and epoch `loss` (so
+            `NonFiniteLossStop` and `TensorBoard` work); one that sets
+            `model.stop_training` stops training after the batch.
 
     Returns:
         A dict of per-epoch lists: `loss` (mean over the epoch's batches),
@@ -72,10 +77,17 @@ def train_word2vec(
         total_words, verbose=verbose, unit_name="word", stateful_metrics=["words/s"]
     )
     history = {"loss": [], "words_per_second": [], "seconds": []}
+    callbacks = keras.callbacks.CallbackList(
+        list(callbacks or ()), model=model, epochs=epochs, verbose=verbose
+    )
+    model.stop_training = False
     words_done = 0.0
+    step = 0
+    callbacks.on_train_begin()
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*does not have any trainable weights")
         for epoch in range(epochs):
+            callbacks.on_epoch_begin(epoch)
             started = time.perf_counter()
             losses = []
             for batch, words in _prefetched(batches.epoch()):
@@ -90,35 +102,67 @@ def train_word2vec(
                     min(int(words_done), total_words),
                     [("loss", losses[-1]), ("words/s", int(epoch_words / elapsed))],
                 )
+                callbacks.on_train_batch_end(step, {"loss": losses[-1]})
+                step += 1
+                if model.stop_training:
+                    break
             seconds = time.perf_counter() - started
-            history["loss"].append(float(np.mean(losses)))
+            if not losses and not model.stop_training:
+                raise ValueError(
+                    f"An epoch of {corpus} produced no training pairs: subsampling "
+                    f"(sample={sample}) dropped nearly every word of this small corpus; "
+                    "use sample=0 or a larger corpus"
+                )
+            history["loss"].append(float(np.mean(losses)) if losses else float("nan"))
             history["words_per_second"].append(batches.words_per_epoch / seconds)
             history["seconds"].append(seconds)
+            callbacks.on_epoch_end(epoch, {"loss": history["loss"][-1]})
+            if model.stop_training:
+                break
+    callbacks.on_train_end()
     return history
 
 
 def _prefetched(iterator, depth=4):
-    """Run `iterator` in a background thread, `depth` items ahead."""
+    """Run `iterator` in a background thread, `depth` items ahead.
+
+    Closing the generator early (a `break` in the consumer) stops the
+    thread instead of leaving it blocked on a full queue.
+    """
     items = queue.Queue(maxsize=depth)
     done = object()
     failure = []
+    closed = threading.Event()
+
+    def put(item):
+        while not closed.is_set():
+            try:
+                items.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                pass
+        return False
 
     def produce():
         try:
             for item in iterator:
-                items.put(item)
+                if not put(item):
+                    return
         except BaseException as error:  # re-raised in the consumer
             failure.append(error)
         finally:
-            items.put(done)
+            put(done)
 
     thread = threading.Thread(target=produce, daemon=True)
     thread.start()
-    while True:
-        item = items.get()
-        if item is done:
-            break
-        yield item
-    thread.join()
+    try:
+        while True:
+            item = items.get()
+            if item is done:
+                break
+            yield item
+    finally:
+        closed.set()
+        thread.join()
     if failure:
         raise failure[0]

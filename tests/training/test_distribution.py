@@ -1,0 +1,119 @@
+"""`--distribute`: data parallelism over 2 logical CPU devices, on TensorFlow
+(MirroredStrategy) and JAX (DataParallel), each in a fresh process (devices
+are fixed when the backend starts).
+
+One SGD step on a batch split over 2 devices must give the weights that
+numpy computes for the whole batch (the mean loss's gradient: a replica
+that summed instead of averaging would double it), and the tagger recipe
+must train and save with `--distribute`."""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+TWO_DEVICES = textwrap.dedent(
+    """
+    import os, sys
+    if os.environ["KERAS_BACKEND"] == "jax":
+        os.environ["XLA_FLAGS"] = "--xla_force_host_platform_device_count=2"
+    else:
+        import tensorflow as tf
+        cpu = tf.config.list_physical_devices("CPU")[0]
+        tf.config.set_logical_device_configuration(
+            cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+    """
+)
+
+ONE_STEP = TWO_DEVICES + textwrap.dedent(
+    """
+    import json
+    import numpy as np
+    import keras
+    from zoo.training.distribution import distribution_scope, use_xla, visible_devices
+    x = np.array(json.loads(sys.argv[1]), "float32")
+    y = np.array(json.loads(sys.argv[2]), "float32")
+    with distribution_scope(True):
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(
+            1, kernel_initializer="ones", bias_initializer="zeros")])
+        model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse",
+                      jit_compile=use_xla(True))
+        model.fit(x, y, batch_size=len(x), epochs=1, shuffle=False, verbose=0)
+        kernel, bias = model.get_weights()
+    print(json.dumps({"devices": len(visible_devices()),
+                      "kernel": kernel.ravel().tolist(), "bias": bias.tolist()}))
+    """
+)
+
+
+def run(script, *args, backend):
+    environment = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
+    environment.pop("XLA_FLAGS", None)
+    result = subprocess.run(
+        [sys.executable, "-c", script, *args], capture_output=True, text=True,
+        env=environment, cwd=ROOT, timeout=900,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+@pytest.mark.parametrize("backend", ["tensorflow", "jax"])
+def test_one_data_parallel_step_equals_the_whole_batch_gradient(backend):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(8, 3)).astype("float32")
+    y = rng.normal(size=(8, 1)).astype("float32")
+    printed = run(ONE_STEP, json.dumps(x.tolist()), json.dumps(y.tolist()), backend=backend)
+    result = json.loads(printed.strip().splitlines()[-1])
+    assert result["devices"] == 2
+    assert "over 2 devices" in printed
+    # numpy: prediction x @ 1 + 0, loss mean((p - y)^2), one SGD step of 0.1.
+    error = x.sum(axis=1, keepdims=True) - y
+    kernel = 1.0 - 0.1 * (2 * x * error).mean(axis=0)
+    bias = 0.0 - 0.1 * (2 * error).mean()
+    np.testing.assert_allclose(result["kernel"], kernel, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(result["bias"], [bias], rtol=1e-5, atol=1e-6)
+
+
+TAGGER = TWO_DEVICES + textwrap.dedent(
+    """
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("tagger_recipe", "recipes/tagger.py")
+    recipe = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(recipe)
+    sys.exit(recipe.main(sys.argv[1:]))
+    """
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["tensorflow", "jax"])
+def test_tagger_recipe_trains_with_distribute(tmp_path, backend):
+    lines = []
+    rng = np.random.default_rng(0)
+    for number in range(64):
+        words = [("the", "DET"), (f"n{rng.integers(6)}", "NOUN"), (f"v{rng.integers(6)}", "VERB")]
+        lines += [f"{i}\t{w}\t{w}\t{t}\t_\t_\t0\tdep\t_\t_" for i, (w, t) in enumerate(words, 1)]
+        lines.append("")
+    data = tmp_path / "data.conllu"
+    data.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "tagger"
+    printed = run(
+        TAGGER, "--train", str(data), "--dev", str(data), "--label-cols", "upos",
+        "--units", "8", "--num-layers", "1", "--word-dim", "8", "--character-encoder", "cnn",
+        "--character-units", "4", "--dropout", "0", "--word-dropout", "0",
+        "--batch-size", "16", "--learning-rate", "0.02", "--epochs", "3",
+        "--out", str(out), "--distribute", backend=backend,
+    )
+    assert "over 2 devices" in printed
+    import zoo
+
+    tagger = zoo.load(str(out))
+    assert tagger.card.config["distribute"] is True
+    assert tagger.tag([["the", "n1", "v2"]]) == [["DET", "NOUN", "VERB"]]
