@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from zoo.data import length_buckets
 from zoo.data.length_buckets import bucket_batches
+from zoo.data.length_buckets import ladder_length
 from zoo.data.length_buckets import padded_length
 
 
@@ -105,6 +106,32 @@ def test_padded_length_values_and_errors():
         padded_length(3, multiple=0)
     with pytest.raises(ValueError, match="non-negative"):
         padded_length(-1)
+
+
+@given(st.integers(0, 100_000), st.sampled_from([1, 2, 4, 8, 16]), st.sampled_from([1, 2, 4, 8]))
+def test_ladder_length_pads_less_than_a_fraction(length, minimum, steps):
+    padded = ladder_length(length, minimum, steps)
+    assert padded % minimum == 0
+    assert padded >= max(length, minimum)
+    # Less than one rung of padding: `minimum`, or 1/steps of the length.
+    assert padded - max(length, 1) < max(minimum, length / steps)
+    # A rung maps to itself, and longer inputs never get shorter rungs.
+    assert ladder_length(padded, minimum, steps) == padded
+    assert ladder_length(length + 1, minimum, steps) >= padded
+
+
+def test_ladder_has_few_rungs_per_doubling():
+    rungs = sorted({ladder_length(n) for n in range(1, 1025)})
+    assert rungs[:9] == [4, 8, 12, 16, 20, 24, 28, 32, 40]
+    # 8 multiples of 4 up to 32, then 4 per doubling up to 1024.
+    assert len(rungs) == 8 + 4 * 5
+    for minimum in (0, 3):
+        with pytest.raises(ValueError, match="minimum must be a power of two"):
+            ladder_length(3, minimum=minimum)
+    with pytest.raises(ValueError, match="steps_per_doubling must be a power of two"):
+        ladder_length(3, steps_per_doubling=6)
+    with pytest.raises(ValueError, match="non-negative"):
+        ladder_length(-1)
 
 
 def test_docstring_examples_run():

@@ -22,6 +22,7 @@ from zoo.data.language_model_tokens import text_to_tokens
 from zoo.data.language_model_tokens import tokens_to_text
 from zoo.data.g2p_words import normalize_g2p_word
 from zoo.data.length_buckets import bucket_batches
+from zoo.data.length_buckets import ladder_length
 from zoo.data.length_buckets import padded_length
 from zoo.data.negative_sampler import NegativeSampler
 from zoo.data.parity_strings import all_bit_strings

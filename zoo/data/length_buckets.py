@@ -104,3 +104,35 @@ def padded_length(length, multiple=8):
     if length < 0:
         raise ValueError(f"length must be non-negative, got {length}")
     return max(multiple, -(-length // multiple) * multiple)
+
+
+def ladder_length(length, minimum=4, steps_per_doubling=4):
+    """`length` rounded up to the next rung of a geometric ladder.
+
+    Between two powers of two the ladder has `steps_per_doubling` evenly
+    spaced rungs, and every rung is a multiple of `minimum`: with the
+    defaults 4, 8, 12, 16, 20, 24, 28, 32, 40, 48, 56, 64, 80, ... So a
+    padded batch is at most about `1 / steps_per_doubling` padding at any
+    length (a fixed multiple wastes most of a batch of short sentences),
+    while the number of distinct lengths, and so of XLA compilations,
+    grows only with the logarithm of the longest one. Both `minimum` and
+    `steps_per_doubling` are powers of two, so every rung is a multiple of
+    `minimum` and padding a rung leaves it unchanged.
+
+    Example:
+
+    >>> [ladder_length(n) for n in (0, 3, 16, 17, 33, 75)]
+    [4, 4, 16, 20, 40, 80]
+    >>> ladder_length(9, minimum=8, steps_per_doubling=2)
+    16
+    """
+    length = operator.index(length)
+    minimum = operator.index(minimum)
+    steps_per_doubling = operator.index(steps_per_doubling)
+    for name, value in (("minimum", minimum), ("steps_per_doubling", steps_per_doubling)):
+        if value < 1 or value & (value - 1):
+            raise ValueError(f"{name} must be a power of two (1, 2, 4, ...), got {value}")
+    if length < 0:
+        raise ValueError(f"length must be non-negative, got {length}")
+    step = max(minimum, (1 << max(length, 1).bit_length() - 1) // steps_per_doubling)
+    return padded_length(length, step)

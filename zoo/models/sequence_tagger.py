@@ -1,5 +1,6 @@
 """`SequenceTagger`: a bidirectional RNN tagger with character features and a CRF."""
 
+import concurrent.futures
 import os
 
 import keras
@@ -7,6 +8,7 @@ import numpy as np
 from keras import ops
 
 from zoo.data.length_buckets import bucket_batches
+from zoo.data.length_buckets import ladder_length
 from zoo.data.length_buckets import padded_length
 from zoo.data.token_features import SHAPES
 from zoo.data.token_features import normalize_word
@@ -348,27 +350,38 @@ class SequenceTagger(keras.Model):
 
     # ---- encoding --------------------------------------------------------
 
-    def encode_sentence(self, tokens):
-        """Ids of one sentence: `(words, shapes, characters)` lists."""
+    def encode_sentence(self, tokens, memo=None):
+        """Ids of one sentence: `(words, shapes, characters)` lists.
+
+        `memo`, a dict, keeps each distinct token's ids between calls (so a
+        batch encodes every word once).
+        """
         if not self.vocabularies:
             raise ValueError(
                 "This tagger has no vocabularies: build it with "
                 "`SequenceTagger.from_sentences` or load it with `zoo.load`."
             )
+        memo = {} if memo is None else memo
+        features = []
+        for position, token in enumerate(tokens):
+            known = memo.get(token) if isinstance(token, str) else None
+            if known is None:
+                if not isinstance(token, str) or not token:
+                    raise ValueError(
+                        f"Tokens must be non-empty strings; token {position} is {token!r}"
+                    )
+                known = memo[token] = self._token_ids(token)
+            features.append(known)
+        words, shapes, characters = zip(*features) if features else ((), (), ())
+        return list(words), list(shapes), list(characters)
+
+    def _token_ids(self, token):
         words = self.vocabularies["words"]
         characters = self.vocabularies["characters"]
-        for position, token in enumerate(tokens):
-            if not isinstance(token, str) or not token:
-                raise ValueError(
-                    f"Tokens must be non-empty strings; token {position} is {token!r}"
-                )
         return (
-            [words.lookup(normalize_word(token, self.lowercase)) for token in tokens],
-            [word_shape(token) for token in tokens],
-            [
-                characters.encode(word_characters(token, self.max_word_length))
-                for token in tokens
-            ],
+            words.lookup(normalize_word(token, self.lowercase)),
+            word_shape(token),
+            characters.encode(word_characters(token, self.max_word_length)),
         )
 
     def pad(self, encoded_sentences):
@@ -381,9 +394,11 @@ class SequenceTagger(keras.Model):
         distinct word instead of once per position (a batch of 256
         sentences has about three times fewer distinct words than tokens).
         """
-        # Few distinct shapes, so few XLA compilations: time in steps of 16,
-        # distinct words in steps of 64, word width 8, 16 or 24 characters.
-        time = padded_length(max(len(words) for words, _, _ in encoded_sentences), 16)
+        # Little padding and few distinct shapes (so few XLA compilations):
+        # time on the ladder 4, 8, ..., 32, 40, ... (at most a quarter of
+        # it padding), distinct words in steps of 64, word width 8, 16 or
+        # 24 characters.
+        time = ladder_length(max(len(words) for words, _, _ in encoded_sentences))
         batch = len(encoded_sentences)
         words = np.zeros((batch, time), "int32")
         shapes = np.zeros((batch, time), "int32")
@@ -407,7 +422,8 @@ class SequenceTagger(keras.Model):
 
     def encode(self, token_lists):
         """Model inputs for a batch of token lists (padded, see `pad`)."""
-        return self.pad([self.encode_sentence(tokens) for tokens in token_lists])
+        memo = {}
+        return self.pad([self.encode_sentence(tokens, memo) for tokens in token_lists])
 
     def encode_labels(self, label_lists, name, time):
         """`[batch, time]` label ids of one column, padded with 0."""
@@ -510,32 +526,42 @@ class SequenceTagger(keras.Model):
     # ---- tagging ---------------------------------------------------------
 
     def tag_all(self, token_lists, batch_size=256):
-        """Labels of every column: a list (one per sentence) of dicts."""
+        """Labels of every column: a list (one per sentence) of dicts.
+
+        Sentences are tagged in batches of similar length, at most
+        `batch_size` sentences and `batch_size * 32` tokens each (so long
+        sentences come in smaller batches and little of any batch is
+        padding); a thread encodes the next batch while the model runs.
+        """
         token_lists = [list(tokens) for tokens in token_lists]
-        results = [None] * len(token_lists)
         lengths = [len(tokens) for tokens in token_lists]
+        results = [{name: [] for name in self.label_names} for _ in token_lists]
         nonempty = [i for i, length in enumerate(lengths) if length]
-        for i, length in enumerate(lengths):
-            if not length:
-                results[i] = {name: [] for name in self.label_names}
-        batches = bucket_batches(
-            [lengths[i] for i in nonempty],
-            batch_size=batch_size,
-            max_tokens=batch_size * 64,
-            shuffle=False,
-        )
-        for batch in batches:
-            indices = [nonempty[i] for i in batch]
-            inputs = self.encode([token_lists[i] for i in indices])
-            decoded = self.decoder().predict_on_batch(inputs)
-            decoded = {name: ops.convert_to_numpy(ids) for name, ids in decoded.items()}
-            for row, index in enumerate(indices):
-                results[index] = {
-                    name: self.vocabularies[name].decode(
-                        decoded[name][row, : lengths[index]].tolist()
-                    )
-                    for name in self.label_names
-                }
+        batches = [
+            [nonempty[i] for i in batch]
+            for batch in bucket_batches(
+                [lengths[i] for i in nonempty],
+                batch_size=batch_size,
+                max_tokens=batch_size * 32,
+                shuffle=False,
+            )
+        ]
+        decoder = self.decoder()
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as encoder:
+
+            def encode(number):
+                if number == len(batches):
+                    return None
+                return encoder.submit(self.encode, [token_lists[i] for i in batches[number]])
+
+            upcoming = encode(0)
+            for number, indices in enumerate(batches):
+                inputs, upcoming = upcoming.result(), encode(number + 1)
+                for name, ids in decoder.predict_on_batch(inputs).items():
+                    ids = ops.convert_to_numpy(ids).tolist()
+                    vocabulary = self.vocabularies[name]
+                    for row, index in enumerate(indices):
+                        results[index][name] = vocabulary.decode(ids[row][: lengths[index]])
         return results
 
     def tag(self, token_lists, label=None, batch_size=256):

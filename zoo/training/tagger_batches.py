@@ -10,10 +10,11 @@ class TaggerBatches(keras.utils.PyDataset):
 
     Sentences are encoded once with the tagger's vocabularies; every epoch
     they are regrouped into batches of similar length (`bucket_batches`,
-    with fresh noise so batches differ between epochs) and padded to a
-    multiple of 8 steps, which keeps padding small and the number of
-    distinct shapes XLA compiles low. Empty sentences carry no tokens to
-    learn from and are left out (and counted in `skipped_empty`).
+    with fresh noise so batches differ between epochs) and padded by
+    `SequenceTagger.pad` (time on `ladder_length`'s rungs), which keeps
+    padding small and the number of distinct shapes XLA compiles low.
+    Empty sentences carry no tokens to learn from and are left out (and
+    counted in `skipped_empty`).
 
     Args:
         tagger: a `zoo.models.SequenceTagger` with vocabularies.
