@@ -107,36 +107,43 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     config = parse_config(TDNNConfig, argv)
     print("tdnn recipe, config:\n" + format_config(config))
-    if not 0 < config.dev_fraction < 1:
-        raise SystemExit(f"--dev-fraction must be in (0, 1), got {config.dev_fraction}")
     keras.utils.set_random_seed(config.seed)
     try:
+        if not 0 < config.dev_fraction < 1:
+            raise OptionError(f"--dev-fraction must be in (0, 1), got {config.dev_fraction}")
         apply_precision(config.precision)
-        corpus = read_corpus(config)
-    except (DataFormatError, FileNotFoundError, ValueError) as error:
+        corpus = read_corpus(config)  # ValueError: no words, none frequent enough
+    except (DataFormatError, FileNotFoundError, OptionError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     try:
         with distribution_scope(config.distribute):
-            return train_and_save(config, argv, corpus)
-    except (OptionError, ValueError) as error:
+            return train_and_save(config, argv, corpus, new_tdnn(config, corpus))
+    except OptionError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 
 
-def train_and_save(config, argv, corpus):
-    """Build the TDNN, train with dev early stopping, write the checkpoint."""
-    model = TDNN(
-        corpus.vocabulary_size,
-        context=config.context,
-        dimension=config.dimension,
-        hidden_units=config.hidden_units,
-        direct_connections=config.direct_connections,
-        softmax=config.softmax,
-        num_sampled=config.num_sampled,
-        dropout=config.dropout,
-        seed=config.seed,
-    )
+def new_tdnn(config, corpus):
+    """The TDNN the options describe; a bad hyperparameter is an OptionError."""
+    try:
+        return TDNN(
+            corpus.vocabulary_size,
+            context=config.context,
+            dimension=config.dimension,
+            hidden_units=config.hidden_units,
+            direct_connections=config.direct_connections,
+            softmax=config.softmax,
+            num_sampled=config.num_sampled,
+            dropout=config.dropout,
+            seed=config.seed,
+        )
+    except ValueError as error:
+        raise OptionError(str(error)) from error
+
+
+def train_and_save(config, argv, corpus, model):
+    """Train `model` with dev early stopping, write the checkpoint."""
     contexts, targets = tdnn_examples(corpus, config.context)
     # Examples follow the corpus: the dev sentences are a slice.
     first_dev = int(corpus.number_of_sentences * (1 - config.dev_fraction))
