@@ -14,6 +14,16 @@ The vectors are evaluated on word-pair similarity (Spearman) and analogies
 (3CosAdd over the 30,000 most frequent words): by default on WordSim-353,
 SimLex-999 and Google's questions-words from gensim's test data when gensim
 is installed, or on the files given with --similarity/--analogies.
+
+Continued training starts from a word-vectors checkpoint instead of random
+vectors: its words keep their ids and vectors, the new corpus's words seen
+--min-count times are added (`zoo.models.word2vec_fine_tuning.extend_word2vec`),
+counts are the old plus the new, and the initial learning rate defaults to
+0.01 instead of 0.025 so the old vectors move less. A checkpoint keeps only
+the input vectors, so every output vector starts at zero, as word2vec.c
+starts them:
+
+    python recipes/word2vec.py --from skip_gram_en --corpus my.txt --out my_vectors
 """
 
 import dataclasses
@@ -32,6 +42,9 @@ from zoo.data.data_format_error import DataFormatError  # noqa: E402
 from zoo.data.text_corpus import TextCorpus  # noqa: E402
 from zoo.models.cbow import CBOW  # noqa: E402
 from zoo.models.skip_gram import SkipGram  # noqa: E402
+from zoo.models.word2vec_fine_tuning import FINE_TUNING_LEARNING_RATE  # noqa: E402
+from zoo.models.word2vec_fine_tuning import extend_word2vec  # noqa: E402
+from zoo.models.word_vectors import WordVectors  # noqa: E402
 from zoo.training.distribution import distribution_scope  # noqa: E402
 from zoo.training.distribution import use_xla  # noqa: E402
 from zoo.training.recipe_config import OptionError  # noqa: E402
@@ -68,17 +81,21 @@ class Word2VecConfig(RunnerOptions):
     tfds_split: str = option("train", "tfds split")
     tfds_feature: str = option("text", "tfds feature holding the text")
     lowercase: bool = option(False, "lowercase the corpus (english.txt already is)")
-    model: str = option("skipgram", "skipgram or cbow")
+    model: str = option("skipgram", "skipgram or cbow (with --from: the objective to continue with)")
     # word2vec's and gensim's defaults, so results compare.
-    dimension: int = option(100, "vector size")
+    dimension: int = option(0, "vector size (0: 100, or the checkpoint's with --from)")
     window: int = option(5, "largest context distance (a random 1..window per word)")
     negative: int = option(5, "noise words per center word")
     sample: float = option(1e-3, "subsampling threshold of frequent words")
     min_count: int = option(5, "drop words seen fewer times")
     # 70,000 x 100 float32 vectors keep the checkpoint under 30 MB.
-    max_vocabulary: int = option(70_000, "keep at most this many words (0: all)")
+    max_vocabulary: int = option(70_000, "keep at most this many words (0: all; not with --from)")
     epochs: int = option(5, "passes over the corpus")
-    learning_rate: float = option(0.025, "initial SGD step, decayed linearly to min_learning_rate")
+    learning_rate: float = option(
+        0.0,
+        "initial SGD step, decayed linearly to min_learning_rate "
+        f"(0: 0.025, or {FINE_TUNING_LEARNING_RATE} with --from)",
+    )
     min_learning_rate: float = option(1e-4, "final SGD step")
     batch_size: int = option(1024, "center words per step")
     seed: int = option(1, "random seed")
@@ -88,6 +105,19 @@ class Word2VecConfig(RunnerOptions):
     data: str = option("", "what the corpus is, for the model card (default: the corpus "
                        "path; for english.txt, what recipes/english_corpus.py puts in it)")
     data_license: str = option("", "the corpus license, for the model card")
+    from_checkpoint: str = option(
+        "",
+        "continue training these word vectors (checkpoint name or folder): their "
+        "words keep their ids and vectors, the corpus's new words are added",
+        flag="--from",
+    )
+    max_new_words: int = option(0, "with --from: add at most this many new words (0: all)")
+
+    def __post_init__(self):
+        if not self.learning_rate:
+            self.learning_rate = FINE_TUNING_LEARNING_RATE if self.from_checkpoint else 0.025
+        if not self.dimension and not self.from_checkpoint:
+            self.dimension = 100
 
 
 def evaluation_files(config):
@@ -109,8 +139,13 @@ def evaluate(vectors, config):
     metrics = {}
     similarity, analogies = evaluation_files(config)
     for path in similarity:
-        report = evaluate_word_similarity(vectors, path)
         name = Path(path).stem
+        try:
+            report = evaluate_word_similarity(vectors, path)
+        except ValueError as error:  # no pair in the vocabulary: nothing to score
+            print(f"  {name}: not scored: {error}")
+            metrics[f"{name}_oov_rate"] = 1.0
+            continue
         metrics[f"{name}_spearman"] = round(report["spearman"], 4)
         metrics[f"{name}_oov_rate"] = round(report["oov_rate"], 4)
     if analogies:
@@ -123,9 +158,10 @@ def evaluate(vectors, config):
 
 
 def read_corpus(config):
+    """The corpus; with --from, every word of it (`extend_word2vec` picks)."""
     options = dict(
-        min_count=config.min_count,
-        max_vocabulary=config.max_vocabulary or None,
+        min_count=1 if config.from_checkpoint else config.min_count,
+        max_vocabulary=None if config.from_checkpoint else config.max_vocabulary or None,
         lowercase=config.lowercase,
     )
     if config.tfds:
@@ -133,6 +169,52 @@ def read_corpus(config):
             config.tfds, split=config.tfds_split, feature=config.tfds_feature, **options
         )
     return TextCorpus.from_file(config.corpus, **options)
+
+
+def load_start(config):
+    """The word vectors of --from; sets `config.dimension` to theirs."""
+    try:
+        start = zoo.load(config.from_checkpoint)
+    except zoo.CheckpointError as error:
+        raise OptionError(f"--from: {error}")
+    if not isinstance(start, WordVectors):
+        raise OptionError(
+            f"--from {config.from_checkpoint!r} is a {type(start).__name__} checkpoint, "
+            "not word vectors: the word2vec recipe continues training word vectors only"
+        )
+    if config.dimension and config.dimension != start.dimension:
+        raise OptionError(
+            f"--dimension is {config.dimension} but --from {config.from_checkpoint!r} "
+            f"has {start.dimension}-dimensional vectors"
+        )
+    config.dimension = start.dimension
+    return start
+
+
+def new_model(config, corpus, start):
+    """The model to train and the corpus encoded with its vocabulary."""
+    if start is None:
+        model = MODELS[config.model](
+            corpus.vocabulary_size, config.dimension, config.learning_rate, seed=config.seed
+        )
+        return model, corpus
+    try:
+        model, grown = extend_word2vec(
+            start,
+            corpus,
+            model=config.model,
+            min_count=config.min_count,
+            max_new_words=config.max_new_words or None,
+            learning_rate=config.learning_rate,
+            seed=config.seed,
+        )
+    except ValueError as error:
+        raise OptionError(f"--from {config.from_checkpoint}: {error}")
+    print(
+        f"continuing {config.from_checkpoint}: {len(start):,} words kept, "
+        f"new words added: {grown.vocabulary_size - len(start):,}"
+    )
+    return model, grown
 
 
 def main(argv=None):
@@ -144,6 +226,7 @@ def main(argv=None):
         if config.model not in MODELS:
             raise OptionError(f"--model must be one of {', '.join(MODELS)}, got {config.model!r}")
         apply_precision(config.precision)
+        start_vectors = load_start(config) if config.from_checkpoint else None
         corpus = read_corpus(config)
     except (DataFormatError, FileNotFoundError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
@@ -152,9 +235,7 @@ def main(argv=None):
     start = time.time()
     try:
         with distribution_scope(config.distribute):
-            model = MODELS[config.model](
-                corpus.vocabulary_size, config.dimension, config.learning_rate, seed=config.seed
-            )
+            model, corpus = new_model(config, corpus, start_vectors)
             history = train_word2vec(
                 model,
                 corpus,
@@ -189,19 +270,34 @@ def main(argv=None):
         "vocabulary": corpus.vocabulary_size,
         "backend": keras.backend.backend(),
     }
+    notes = (
+        "Only the input vectors are shipped (zoo.load returns WordVectors); "
+        "analogy accuracy is over the questions whose words are all among the "
+        "30,000 most frequent (the rest count in analogy_oov_rate)."
+    )
+    if start_vectors is not None:
+        added = corpus.vocabulary_size - len(start_vectors)
+        metrics["training"]["words_added"] = added
+        notes += (
+            f" Training continued from {config.from_checkpoint}: its {len(start_vectors):,} "
+            f"words keep their ids and started from its vectors; the {added:,} new words "
+            "follow them (so restrict_vocab searches the old words first) and started as in "
+            "word2vec.c (input vectors uniform in +-0.5/dimension). The checkpoint kept no "
+            "output vectors, so every output vector started at zero. Counts are the "
+            "checkpoint's plus this corpus's."
+        )
     source = f"tfds {config.tfds}[{config.tfds_split}]" if config.tfds else config.corpus
     if not config.tfds and Path(config.corpus).name == "english.txt" and not config.data:
         config.data, config.data_license = ENGLISH_CORPUS, ENGLISH_LICENSE
     card = {
         "task": "word vectors (similarity, analogies, pretrained embeddings)",
-        "description": f"{config.model} word2vec, {config.dimension}-d, {corpus.vocabulary_size:,} words",
+        "description": (
+            f"{config.model} word2vec, {config.dimension}-d, {corpus.vocabulary_size:,} words"
+            + (f", continued from {config.from_checkpoint}" if start_vectors is not None else "")
+        ),
         "data": config.data or source,
         "data_license": config.data_license,
-        "notes": (
-            "Only the input vectors are shipped (zoo.load returns WordVectors); "
-            "analogy accuracy is over the questions whose words are all among the "
-            "30,000 most frequent (the rest count in analogy_oov_rate)."
-        ),
+        "notes": notes,
         "recipe_command": "python recipes/word2vec.py " + shlex.join(argv),
         "metrics": metrics,
         "headline_metric": "evaluation/wordsim353_spearman",

@@ -187,6 +187,69 @@ class TextCorpus:
         ids = np.concatenate(pieces) if pieces else np.zeros([0], np.int32)
         return cls(words, [c for _, c in kept], ids, starts, total_words)
 
+    def with_base_vocabulary(self, words, counts=None, min_count=1, max_new_words=None):
+        """This corpus encoded over `words` first, then its own new words.
+
+        For continued training: word `i` of `words` keeps id `i`; the words
+        of this corpus that `words` lacks and that it holds at least
+        `min_count` times follow, most frequent first (ties alphabetically),
+        at most `max_new_words` of them; the other words are dropped from
+        the sentences. A word's count is its count in `words`' corpus plus
+        its count here, so noise words and subsampling reflect both.
+
+        Build this corpus with `min_count=1`: words it dropped are lost,
+        old words included.
+
+        Args:
+            words: sequence of str. The base vocabulary, in id order.
+            counts: sequence of int or None. Their counts (None: zero).
+            min_count: int. New words seen fewer times here are dropped,
+                default 1.
+            max_new_words: int or None. Add at most this many new words,
+                default no limit.
+
+        Returns:
+            A new `TextCorpus`.
+
+        Example:
+
+        >>> corpus = TextCorpus.from_sentences([["the", "cat", "sat"]], min_count=1)
+        >>> grown = corpus.with_base_vocabulary(["dog", "the"], counts=[3, 9])
+        >>> grown.words, grown.counts.tolist(), grown.ids.tolist()
+        (['dog', 'the', 'cat', 'sat'], [3, 10, 1, 1], [1, 2, 3])
+        """
+        words = list(words)
+        counts = np.zeros(len(words), np.int64) if counts is None else np.asarray(counts, np.int64)
+        if counts.shape != (len(words),):
+            raise ValueError(f"{len(counts)} counts for {len(words)} base words")
+        if int(min_count) < 1:
+            raise ValueError(f"min_count must be at least 1, got {min_count}")
+        base = {word: i for i, word in enumerate(words)}
+        new = sorted(
+            (
+                (word, int(count))
+                for word, count in zip(self.words, self.counts.tolist())
+                if word not in base and count >= min_count
+            ),
+            key=lambda item: (-item[1], item[0]),
+        )
+        if max_new_words is not None:
+            new = new[: int(max_new_words)]
+        index = {**base, **{word: len(words) + i for i, (word, _) in enumerate(new)}}
+        new_ids = np.array([index.get(word, -1) for word in self.words], np.int64)
+        grown_counts = np.concatenate([counts, np.zeros(len(new), np.int64)])
+        np.add.at(grown_counts, new_ids[new_ids >= 0], self.counts[new_ids >= 0])
+        ids = new_ids[self.ids] if len(self.ids) else np.zeros([0], np.int64)
+        kept = ids >= 0
+        kept_before = np.concatenate([[0], np.cumsum(kept)])
+        return TextCorpus(
+            words + [word for word, _ in new],
+            grown_counts,
+            ids[kept],
+            kept_before[self.sentence_starts],
+            self.total_words,
+        )
+
     @property
     def vocabulary_size(self):
         return len(self.words)
