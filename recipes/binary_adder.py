@@ -13,7 +13,6 @@ import dataclasses
 import os
 import shlex
 import sys
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -24,15 +23,13 @@ import zoo  # noqa: E402
 from zoo.data.binary_numbers import addition_sequences  # noqa: E402
 from zoo.data.binary_numbers import all_addition_pairs  # noqa: E402
 from zoo.data.binary_numbers import random_addition_pairs  # noqa: E402
-from zoo.training.distribution import distribution_scope  # noqa: E402
+from zoo.training.candidate_training import train_candidates  # noqa: E402
 from zoo.training.distribution import use_xla  # noqa: E402
 from zoo.training.recipe_config import OptionError  # noqa: E402
 from zoo.training.recipe_config import format_config  # noqa: E402
 from zoo.training.recipe_config import option  # noqa: E402
 from zoo.training.recipe_config import parse_config  # noqa: E402
 from zoo.training.runner_options import RunnerOptions  # noqa: E402
-from zoo.training.runner_options import apply_precision  # noqa: E402
-from zoo.training.runner_options import runner_callbacks  # noqa: E402
 
 
 @dataclasses.dataclass
@@ -46,6 +43,11 @@ class BinaryAdderConfig(RunnerOptions):
     train_bits: int = option(3, "operands of at most this many bits in training")
     epochs: int = option(1000, "epochs over the 4**train_bits pairs")
     learning_rate: float = option(0.03, "Adam learning rate")
+    clipnorm: float = option(
+        1.0,
+        "clip each gradient to this norm (0: off); the lectures' cure for exploding "
+        "gradients, 1.0 is above the norms of steady training so it only cuts spikes",
+    )
     candidates: int = option(4, "networks trained (seeds 0..n-1); the most noise-robust is kept")
     robustness_draws: int = option(50, "noise draws over the training data to score a candidate")
     eval_bits: int = option(1000, "operand length of the test")
@@ -53,25 +55,30 @@ class BinaryAdderConfig(RunnerOptions):
     out: str = option("checkpoints/binary_adder", "checkpoint folder to write")
 
 
-def candidate_callbacks(config, seed):
-    """The runner's callbacks; TensorBoard logs go to LOGDIR/seed_N."""
-    if config.logdir:
-        config = dataclasses.replace(config, logdir=os.path.join(config.logdir, f"seed_{seed}"))
-    return runner_callbacks(config)
+def build_optimizer(config):
+    """Adam with the recipe's learning rate and gradient norm clipping."""
+    if config.clipnorm < 0:
+        raise OptionError(f"--clipnorm must be >= 0 (0: off), got {config.clipnorm}")
+    return keras.optimizers.Adam(config.learning_rate, clipnorm=config.clipnorm or None)
 
 
-def train_candidate(config, seed, bit_pairs, sum_bits):
+def train_candidate(config, seed, bit_pairs, sum_bits, callbacks=None):
     keras.utils.set_random_seed(seed)
     model = zoo.models.BinaryAdder(
         units=config.units, state_noise=config.state_noise, seed=seed
     )
     model.compile(
-        optimizer=keras.optimizers.Adam(config.learning_rate),
+        optimizer=build_optimizer(config),
         loss="binary_crossentropy",
         jit_compile=use_xla(config.distribute),
     )
     model.fit(
-        bit_pairs, sum_bits, batch_size=len(bit_pairs), epochs=config.epochs, verbose=0
+        bit_pairs,
+        sum_bits,
+        batch_size=len(bit_pairs),
+        epochs=config.epochs,
+        callbacks=callbacks,
+        verbose=0,
     )
     return model
 
@@ -102,27 +109,26 @@ def main(argv=None):
     bit_pairs, sum_bits = addition_sequences(
         all_addition_pairs(config.train_bits), length=config.train_bits + 1
     )
+
+    def score(model):
+        return {
+            "train_loss": float(model.evaluate(bit_pairs, sum_bits, verbose=0)),
+            "exact_under_noise": noise_robustness(
+                model, bit_pairs, sum_bits, config.robustness_draws
+            ),
+        }
+
     try:
-        apply_precision(config.precision)
-        with distribution_scope(config.distribute):
-            best = None
-            for seed in range(config.candidates):
-                start = time.time()
-                model = train_candidate(config, seed, bit_pairs, sum_bits)
-                loss = float(model.evaluate(bit_pairs, sum_bits, verbose=0))
-                robustness = noise_robustness(
-                    model, bit_pairs, sum_bits, config.robustness_draws
-                )
-                print(
-                    f"candidate seed={seed}: train loss {loss:.5f}, exact under "
-                    f"noise {robustness:.4f} ({time.time() - start:.0f}s)"
-                )
-                if best is None or (robustness, -loss) > (best[0], -best[1]):
-                    best = (robustness, loss, seed, model)
+        seed, model, scores = train_candidates(
+            config,
+            lambda seed, callbacks: train_candidate(config, seed, bit_pairs, sum_bits, callbacks),
+            score,
+            rank=lambda metrics: (metrics["exact_under_noise"], -metrics["train_loss"]),
+        )
     except OptionError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    robustness, loss, seed, model = best
+    loss, robustness = scores[seed]["train_loss"], scores[seed]["exact_under_noise"]
     predicted = keras.ops.convert_to_numpy(model(bit_pairs)) > 0.5
     train_accuracy = float(np.all(predicted == (sum_bits > 0.5), axis=1).mean())
     exact, carry_chain = evaluate(model, config)

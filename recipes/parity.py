@@ -27,15 +27,13 @@ from zoo.data.parity_strings import all_bit_strings  # noqa: E402
 from zoo.data.parity_strings import parity_sequences  # noqa: E402
 from zoo.data.parity_strings import random_bit_strings  # noqa: E402
 from zoo.models.parity_rnn import ParityRNN  # noqa: E402
-from zoo.training.distribution import distribution_scope  # noqa: E402
+from zoo.training.candidate_training import train_candidates  # noqa: E402
 from zoo.training.distribution import use_xla  # noqa: E402
 from zoo.training.recipe_config import OptionError  # noqa: E402
 from zoo.training.recipe_config import format_config  # noqa: E402
 from zoo.training.recipe_config import option  # noqa: E402
 from zoo.training.recipe_config import parse_config  # noqa: E402
 from zoo.training.runner_options import RunnerOptions  # noqa: E402
-from zoo.training.runner_options import apply_precision  # noqa: E402
-from zoo.training.runner_options import runner_callbacks  # noqa: E402
 
 
 @dataclasses.dataclass
@@ -55,6 +53,11 @@ class ParityConfig(RunnerOptions):
     # Keras' per-epoch overhead would dwarf a step of this tiny network.
     steps: int = option(1500, "full-batch Adam steps")
     learning_rate: float = option(0.03, "Adam learning rate")
+    clipnorm: float = option(
+        1.0,
+        "clip each gradient to this norm (0: off); the lectures' cure for exploding "
+        "gradients, 1.0 is above the norms of steady training so it only cuts spikes",
+    )
     candidates: int = option(4, "networks trained (seeds 0..n-1); the most noise-robust is kept")
     robustness_draws: int = option(50, "noise draws over the training data to score a candidate")
     eval_bits: int = option(1000, "length of the random test strings")
@@ -63,18 +66,18 @@ class ParityConfig(RunnerOptions):
     out: str = option("checkpoints/parity", "checkpoint folder to write")
 
 
-def candidate_callbacks(config, seed):
-    """The runner's callbacks; TensorBoard logs go to LOGDIR/seed_N."""
-    if config.logdir:
-        config = dataclasses.replace(config, logdir=os.path.join(config.logdir, f"seed_{seed}"))
-    return runner_callbacks(config)
+def build_optimizer(config):
+    """Adam with the recipe's learning rate and gradient norm clipping."""
+    if config.clipnorm < 0:
+        raise OptionError(f"--clipnorm must be >= 0 (0: off), got {config.clipnorm}")
+    return keras.optimizers.Adam(config.learning_rate, clipnorm=config.clipnorm or None)
 
 
-def train_candidate(config, seed, bits, running_parity):
+def train_candidate(config, seed, bits, running_parity, callbacks=None):
     keras.utils.set_random_seed(seed)
     model = ParityRNN(units=config.units, state_noise=config.state_noise, seed=seed)
     model.compile(
-        optimizer=keras.optimizers.Adam(config.learning_rate),
+        optimizer=build_optimizer(config),
         loss="binary_crossentropy",
         jit_compile=use_xla(config.distribute),
     )
@@ -84,7 +87,7 @@ def train_candidate(config, seed, bits, running_parity):
         batch_size=len(bits),
         epochs=1,
         shuffle=False,
-        callbacks=candidate_callbacks(config, seed),
+        callbacks=callbacks,
         verbose=0,
     )
     return model
@@ -117,28 +120,31 @@ def main(argv=None):
     config = parse_config(ParityConfig, argv)
     print("parity recipe, config:\n" + format_config(config))
     bits, running_parity = parity_sequences(all_bit_strings(config.train_bits))
+
+    def score(model):
+        return {
+            "train_loss": float(model.evaluate(bits, running_parity, verbose=0)),
+            "exact": exact_fraction(model, bits, running_parity),
+            "exact_under_noise": exact_fraction(
+                model, bits, running_parity, training=True, draws=config.robustness_draws
+            ),
+        }
+
     try:
-        apply_precision(config.precision)
-        with distribution_scope(config.distribute):
-            best = None
-            for seed in range(config.candidates):
-                start = time.time()
-                model = train_candidate(config, seed, bits, running_parity)
-                loss = float(model.evaluate(bits, running_parity, verbose=0))
-                exact = exact_fraction(model, bits, running_parity)
-                robustness = exact_fraction(
-                    model, bits, running_parity, training=True, draws=config.robustness_draws
-                )
-                print(
-                    f"candidate seed={seed}: train loss {loss:.5f}, exact {exact:.4f}, "
-                    f"exact under noise {robustness:.4f} ({time.time() - start:.0f}s)"
-                )
-                if best is None or (exact, robustness, -loss) > (best[0], best[1], -best[2]):
-                    best = (exact, robustness, loss, seed, model)
+        seed, model, scores = train_candidates(
+            config,
+            lambda seed, callbacks: train_candidate(config, seed, bits, running_parity, callbacks),
+            score,
+            rank=lambda metrics: (
+                metrics["exact"], metrics["exact_under_noise"], -metrics["train_loss"]
+            ),
+        )
     except OptionError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    train_exact, robustness, loss, seed, model = best
+    train_exact, robustness, loss = (
+        scores[seed][name] for name in ("exact", "exact_under_noise", "train_loss")
+    )
     start = time.time()
     exact, long_exact = evaluate(model, config)
     print(f"kept seed {seed}; evaluation took {time.time() - start:.0f}s")

@@ -6,11 +6,11 @@ from keras import ops
 
 from zoo.data.binary_numbers import addition_sequences
 from zoo.data.binary_numbers import bits_to_int
-from zoo.layers.noisy_state_cell import NoisyStateCell
+from zoo.models.noisy_state_rnn_classifier import NoisyStateRNNClassifier
 
 
 @keras.saving.register_keras_serializable(package="zoo")
-class BinaryAdder(keras.Model):
+class BinaryAdder(NoisyStateRNNClassifier):
     """An RNN that reads two binary numbers and writes their sum, bit by bit.
 
     The lectures' argument for recurrence: an MLP on fixed-width inputs must
@@ -26,6 +26,7 @@ class BinaryAdder(keras.Model):
     exactly, provided its states are stable attractors; Gaussian noise on
     the state during training (`state_noise`, see `NoisyStateCell`) gives
     them the margin that makes this hold for 1,000-bit numbers.
+    The network itself is `NoisyStateRNNClassifier`'s.
 
     Args:
         units: int. Hidden units, default 8.
@@ -54,41 +55,10 @@ class BinaryAdder(keras.Model):
 
     demo_inputs = ("5 7", f"{2**100 + 12345} {3**60}")
 
+    readout_name = "sum_bit"
+
     def __init__(self, units=8, state_noise=0.5, seed=None, **kwargs):
-        super().__init__(**kwargs)
-        if not isinstance(units, int) or units <= 0:
-            raise ValueError(f"`units` must be a positive integer, got {units!r}")
-        if state_noise < 0:
-            raise ValueError(f"`state_noise` must be >= 0, got {state_noise}")
-        self.units = units
-        self.state_noise = state_noise
-        self.seed = seed
-        self.rnn = keras.layers.RNN(
-            NoisyStateCell(keras.layers.SimpleRNNCell(units)),
-            return_sequences=True,
-            name="rnn",
-        )
-        self.readout = keras.layers.Dense(1, activation="sigmoid", name="sum_bit")
-        self.noise_seed = keras.random.SeedGenerator(seed)
-
-    def build(self, input_shape):
-        self.rnn.build(tuple(input_shape[:-1]) + (input_shape[-1] + self.units,))
-        self.readout.build(tuple(input_shape[:-1]) + (self.units,))
-        self.built = True
-
-    def call(self, bit_pairs, training=False):
-        noise_shape = (ops.shape(bit_pairs)[0], ops.shape(bit_pairs)[1], self.units)
-        if training and self.state_noise > 0:
-            noise = keras.random.normal(
-                noise_shape,
-                stddev=self.state_noise,
-                dtype=bit_pairs.dtype,
-                seed=self.noise_seed,
-            )
-        else:
-            noise = ops.zeros(noise_shape, dtype=bit_pairs.dtype)
-        hidden = self.rnn(ops.concatenate([bit_pairs, noise], axis=-1))
-        return ops.squeeze(self.readout(hidden), axis=-1)
+        super().__init__(units=units, state_noise=state_noise, seed=seed, **kwargs)
 
     def add_many(self, pairs, batch_size=256):
         """Sums of `(a, b)` pairs of non-negative ints, computed by the RNN."""
@@ -121,11 +91,3 @@ class BinaryAdder(keras.Model):
             f"{a} + {b} = {total}  ({'correct' if total == a + b else 'WRONG'})"
             for (a, b), total in zip(pairs, sums)
         ]
-
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "units": self.units,
-            "state_noise": self.state_noise,
-            "seed": self.seed,
-        }

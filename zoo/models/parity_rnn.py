@@ -6,11 +6,11 @@ from keras import ops
 from zoo.data.parity_strings import as_bits
 from zoo.data.parity_strings import parity_sequences
 from zoo.data.parity_strings import shorten
-from zoo.layers.noisy_state_cell import NoisyStateCell
+from zoo.models.noisy_state_rnn_classifier import NoisyStateRNNClassifier
 
 
 @keras.saving.register_keras_serializable(package="zoo")
-class ParityRNN(keras.Model):
+class ParityRNN(NoisyStateRNNClassifier):
     """An RNN that reads a bit string and outputs its running parity.
 
     Parity (is the number of ones odd?) is the lectures' example of a
@@ -32,6 +32,7 @@ class ParityRNN(keras.Model):
     strings and two 100,000-bit ones, see `recipes/parity.py`).
     Zero bits appended to a string keep its parity, so strings of different
     lengths share a batch zero-padded on the right (no mask needed).
+    The network itself is `NoisyStateRNNClassifier`'s.
 
     `parity(bits)` and `running_parity(bits)` take a str like `"1011"` or a
     list of 0/1 ints, read left to right; anything else raises a ValueError
@@ -71,38 +72,10 @@ class ParityRNN(keras.Model):
 
     demo_inputs = ("1011", "0000", f"{3**630:b}")
 
+    readout_name = "parity"
+
     def __init__(self, units=8, state_noise=0.3, seed=None, **kwargs):
-        super().__init__(**kwargs)
-        if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
-            raise ValueError(f"`units` must be a positive integer, got {units!r}")
-        if state_noise < 0:
-            raise ValueError(f"`state_noise` must be >= 0, got {state_noise}")
-        self.units = units
-        self.state_noise = state_noise
-        self.seed = seed
-        self.rnn = keras.layers.RNN(
-            NoisyStateCell(keras.layers.SimpleRNNCell(units)),
-            return_sequences=True,
-            name="rnn",
-        )
-        self.readout = keras.layers.Dense(1, activation="sigmoid", name="parity")
-        self.noise_seed = keras.random.SeedGenerator(seed)
-
-    def build(self, input_shape):
-        self.rnn.build(tuple(input_shape[:-1]) + (input_shape[-1] + self.units,))
-        self.readout.build(tuple(input_shape[:-1]) + (self.units,))
-        self.built = True
-
-    def call(self, bits, training=False):
-        noise_shape = (ops.shape(bits)[0], ops.shape(bits)[1], self.units)
-        if training and self.state_noise > 0:
-            noise = keras.random.normal(
-                noise_shape, stddev=self.state_noise, dtype=bits.dtype, seed=self.noise_seed
-            )
-        else:
-            noise = ops.zeros(noise_shape, dtype=bits.dtype)
-        hidden = self.rnn(ops.concatenate([bits, noise], axis=-1))
-        return ops.squeeze(self.readout(hidden), axis=-1)
+        super().__init__(units=units, state_noise=state_noise, seed=seed, **kwargs)
 
     def running_parity_many(self, bit_strings, batch_size=256):
         """Running parities (lists of 0/1 ints) of many bit strings.
@@ -159,14 +132,6 @@ class ParityRNN(keras.Model):
                 f"{plural(ones, 'one')} in {plural(len(text), 'bit')})"
             )
         return lines
-
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "units": self.units,
-            "state_noise": self.state_noise,
-            "seed": self.seed,
-        }
 
 
 def plural(count, noun):

@@ -1,5 +1,6 @@
 """The shared training runner for recipes."""
 
+from zoo.training.candidate_training import train_candidates
 from zoo.training.dev_early_stopping import DevEarlyStopping
 from zoo.training.distribution import distribution_scope
 from zoo.training.distribution import use_xla

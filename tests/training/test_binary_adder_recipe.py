@@ -1,0 +1,62 @@
+"""recipes/binary_adder.py: gradient clipping on by default, a tiny run
+through `train_candidates` end to end, and (slow) the exact adder."""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+import zoo
+from zoo.training.recipe_config import OptionError
+from zoo.training.recipe_config import parse_config
+
+
+def load_recipe():
+    path = Path(__file__).resolve().parents[2] / "recipes" / "binary_adder.py"
+    spec = importlib.util.spec_from_file_location("binary_adder_recipe", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_optimizer_clips_gradient_norms_by_default():
+    recipe = load_recipe()
+    config = parse_config(recipe.BinaryAdderConfig, [])
+    optimizer = recipe.build_optimizer(config)
+    assert optimizer.clipnorm == config.clipnorm == 1.0
+    assert float(optimizer.learning_rate) == pytest.approx(config.learning_rate)
+    unclipped = recipe.build_optimizer(parse_config(recipe.BinaryAdderConfig, ["--clipnorm", "0"]))
+    assert unclipped.clipnorm is None
+    with pytest.raises(OptionError, match="--clipnorm must be >= 0"):
+        recipe.build_optimizer(parse_config(recipe.BinaryAdderConfig, ["--clipnorm", "-1"]))
+
+
+def test_a_tiny_run_trains_every_candidate_and_saves_the_kept_one(tmp_path, capsys):
+    out = tmp_path / "adder"
+    status = load_recipe().main(
+        ["--units", "3", "--epochs", "2", "--candidates", "2", "--robustness-draws", "1",
+         "--eval-bits", "8", "--eval-pairs", "4", "--out", str(out)]
+    )
+    printed = capsys.readouterr().out
+    assert "candidate seed=0: train_loss " in printed and "candidate seed=1: " in printed
+    adder = zoo.load(str(out))
+    assert isinstance(adder, zoo.models.BinaryAdder) and adder.units == 3
+    assert adder.card.config["clipnorm"] == 1.0
+    assert f"kept seed {adder.seed}" in printed
+    assert status in (0, 1)
+
+
+def test_a_negative_clipnorm_exits_with_status_2(tmp_path, capsys):
+    out = tmp_path / "adder"
+    assert load_recipe().main(["--epochs", "1", "--clipnorm", "-1", "--out", str(out)]) == 2
+    assert "--clipnorm must be >= 0" in capsys.readouterr().err
+    assert not out.exists()
+
+
+@pytest.mark.slow
+def test_the_default_recipe_adds_1000_bit_numbers_exactly(tmp_path):
+    out = tmp_path / "adder"
+    assert load_recipe().main(["--eval-pairs", "50", "--out", str(out)]) == 0
+    adder = zoo.load(str(out))
+    assert adder.card.metrics["test_1000_bits"]["exact_sum_accuracy"] == 1.0
+    assert adder.add(2**1000 - 1, 1) == 2**1000

@@ -1,0 +1,87 @@
+"""`train_candidates`: train one network per seed, keep the best-scoring one."""
+
+import dataclasses
+import os
+import time
+
+from zoo.training.distribution import distribution_scope
+from zoo.training.runner_options import apply_precision
+from zoo.training.runner_options import runner_callbacks
+
+
+def candidate_callbacks(config, seed):
+    """The runner's callbacks for the candidate of `seed`; TensorBoard logs go to LOGDIR/seed_N."""
+    if config.logdir:
+        config = dataclasses.replace(config, logdir=os.path.join(config.logdir, f"seed_{seed}"))
+    return runner_callbacks(config)
+
+
+def train_candidates(config, train_one, score, rank=None, log=print):
+    """Train `config.candidates` networks (seeds 0..n-1) and keep the best one.
+
+    A tiny recurrent network may or may not find the solution that
+    generalizes from its random start, so the textbook recipes train a few
+    and keep the one that scores best on the training data. This sets the
+    precision (`config.precision`) and enters the distribution scope
+    (`config.distribute`) once for the whole run, so its device line is
+    printed once, then for each seed calls `train_one(seed, callbacks)`
+    (`callbacks`: the runner's, with TensorBoard logs in LOGDIR/seed_N),
+    scores the model and logs one line.
+
+    Args:
+        config: a `RunnerOptions` with a `candidates` field (a recipe config).
+        train_one: `(seed, callbacks) -> model`, a trained model; it should
+            seed its own randomness with `seed`.
+        score: `model -> dict` of named metrics (floats), in the order the
+            line logged for the candidate shows them.
+        rank: `metrics dict -> comparable`, larger is better; the first
+            candidate of the largest rank is kept. Default: the tuple of the
+            metrics' values, in order.
+        log: callable taking one str, default `print`.
+
+    Returns:
+        `(seed, model, scores)`: the kept candidate's seed and model, and
+        `scores`, a dict from every seed to its metrics.
+
+    Raises:
+        OptionError: a bad `--precision`, or `--distribute` on a backend
+            without a data-parallel engine.
+        ValueError: `config.candidates` is below 1.
+
+    Example:
+
+    >>> import dataclasses
+    >>> from zoo.training.runner_options import RunnerOptions
+    >>> @dataclasses.dataclass
+    ... class Config(RunnerOptions):
+    ...     candidates: int = 3
+    >>> accuracies = [0.5, 0.9, 0.7]
+    >>> seed, model, scores = train_candidates(
+    ...     Config(),
+    ...     train_one=lambda seed, callbacks: ("model", seed),
+    ...     score=lambda model: {"accuracy": accuracies[model[1]]},
+    ... )
+    candidate seed=0: accuracy 0.5 (0s)
+    candidate seed=1: accuracy 0.9 (0s)
+    candidate seed=2: accuracy 0.7 (0s)
+    >>> seed, model, scores[2]
+    (1, ('model', 1), {'accuracy': 0.7})
+    """
+    if config.candidates < 1:
+        raise ValueError(f"`candidates` must be at least 1, got {config.candidates}")
+    rank = rank or (lambda metrics: tuple(metrics.values()))
+    apply_precision(config.precision)
+    scores = {}
+    best = None
+    with distribution_scope(config.distribute):
+        for seed in range(config.candidates):
+            start = time.time()
+            model = train_one(seed, candidate_callbacks(config, seed))
+            metrics = score(model)
+            scores[seed] = metrics
+            shown = ", ".join(f"{name} {value:.5g}" for name, value in metrics.items())
+            log(f"candidate seed={seed}: {shown} ({time.time() - start:.0f}s)")
+            if best is None or rank(metrics) > rank(scores[best[0]]):
+                best = (seed, model)
+    seed, model = best
+    return seed, model, scores
