@@ -24,6 +24,21 @@ weights are kept and written with a model card (`zoo.save`).
 
 Training keeps a resumable state in `--state-dir` (default `OUT.training`):
 the same command with `--resume` goes on from the last finished epoch.
+
+Fine-tuning starts from a language model checkpoint instead of random
+weights: it keeps the checkpoint's architecture, level and vocabulary,
+appends the tokens the new text adds (each new token starts as the
+unknown token, so the old predictions hardly move:
+`zoo.models.language_model_fine_tuning.extend_language_model`), and trains
+at a lower default learning rate; `--freeze` keeps parts fixed:
+
+    python recipes/lm.py --from char_lm_ewt_en --text my.txt --out my_char_lm
+    python recipes/lm.py --from char_lm_ewt_en --text my.txt --freeze embeddings \
+        --out my_char_lm
+
+`--distribute` trains data-parallel on all GPUs (or CPUs); each device
+carries the states of its own rows of the stream (`--batch-size` must be a
+multiple of the number of devices).
 """
 
 import dataclasses
@@ -69,7 +84,7 @@ LEVEL_DEFAULTS = {
 class LMConfig(ResumableRunnerOptions):
     """Train an RNN language model by truncated backpropagation through time."""
 
-    level: str = option("word", "word or char")
+    level: str = option("", "word or char (default: word, or the --from checkpoint's)")
     text: str = option("", "training text file, one line per sentence/paragraph (default: EWT)")
     dev_text: str = option("", "held-out text file (default: EWT dev, or the end of --text)")
     dev_fraction: float = option(0.05, "with --text and no --dev-text: the last lines held out")
@@ -93,7 +108,8 @@ class LMConfig(ResumableRunnerOptions):
     output_dropout: float = option(0.5, "dropout on every RNN layer's output")
     batch_size: int = option(32, "parallel rows of the token stream")
     bptt: int = option(0, "steps per chunk, how far gradients reach (0: 35 words, 100 chars)")
-    learning_rate: float = option(2e-3, "Adam learning rate")
+    # Fine-tuning starts near a good solution: smaller steps keep it there.
+    learning_rate: float = option(0.0, "Adam learning rate (0: 2e-3, or 5e-4 with --from)")
     # Of all gradients together, as in Zaremba et al. and AWD-LSTM.
     global_clipnorm: float = option(1.0, "global gradient norm clipping")
     epochs: int = option(40, "maximum epochs")
@@ -103,7 +119,23 @@ class LMConfig(ResumableRunnerOptions):
     patience: int = option(4, "stop after this many epochs without held-out improvement")
     decay_patience: int = option(1, "halve the learning rate after this many such epochs")
     seed: int = option(1, "random seed")
-    out: str = option("", "checkpoint to write (default: checkpoints/LEVEL_lm_ewt_en on EWT)")
+    out: str = option(
+        "",
+        "checkpoint to write (default on EWT: checkpoints/LEVEL_lm_ewt_en, or "
+        "checkpoints/NAME_fine_tuned with --from NAME)",
+    )
+    from_checkpoint: str = option(
+        "",
+        "fine-tune this language model checkpoint (name or folder): its architecture, "
+        "level and vocabulary are kept and the vocabulary grown; the model options "
+        "(sizes, cell, dropouts, --max-vocabulary) are ignored",
+        flag="--from",
+    )
+    freeze: str = option("", "with --from: parts kept fixed, comma-separated: embeddings, encoder")
+
+    def __post_init__(self):
+        if not self.learning_rate:
+            self.learning_rate = 5e-4 if self.from_checkpoint else 2e-3
 
 
 def ewt_lines(path):
@@ -140,21 +172,91 @@ def unigram_cross_entropy(train_ids, dev_ids, vocabulary_size):
     return -float(log_p[dev_ids - 1].mean())
 
 
-def resolved(config):
-    """The config with the level's defaults filled in where left at 0."""
-    if config.level not in LEVEL_DEFAULTS:
-        raise SystemExit(f"--level must be word or char, got {config.level!r}")
-    defaults = LEVEL_DEFAULTS[config.level]
+def resolved(config, start=None):
+    """The config with the level's defaults filled in where left at 0; with
+    `start` (the --from checkpoint) the level is the checkpoint's.
+
+    Raises:
+        OptionError: a --level other than the checkpoint's, or --freeze
+            without --from.
+    """
+    level = config.level or "word"
+    if start is not None:
+        if config.level and config.level != start.level:
+            raise OptionError(
+                f"--level {config.level} conflicts with --from {config.from_checkpoint}, "
+                f"a {start.level}-level model: fine-tuning keeps the checkpoint's level "
+                "(leave --level out)"
+            )
+        level = start.level
+    elif config.freeze:
+        raise OptionError("--freeze needs --from: it keeps parts of a checkpoint fixed")
+    if level not in LEVEL_DEFAULTS:
+        raise SystemExit(f"--level must be word or char, got {level!r}")
+    defaults = LEVEL_DEFAULTS[level]
     values = {name: getattr(config, name) or default for name, default in defaults.items()}
     out = config.out
     if not out and not config.text:
-        out = f"checkpoints/{config.level}_lm_ewt_en"
-    return dataclasses.replace(config, **values, out=out)
+        if start is not None:
+            name = os.path.basename(os.path.normpath(config.from_checkpoint))
+            out = f"checkpoints/{name}_fine_tuned"
+        else:
+            out = f"checkpoints/{level}_lm_ewt_en"
+    return dataclasses.replace(config, **values, level=level, out=out)
+
+
+def load_start_checkpoint(name):
+    """The --from checkpoint, a `LanguageModel`.
+
+    Raises:
+        OptionError: there is no such checkpoint, or it is another kind of model.
+    """
+    try:
+        start = zoo.load(name)
+    except (zoo.CheckpointError, DataFormatError, FileNotFoundError) as error:
+        raise OptionError(f"--from: {error}")
+    if not isinstance(start, LanguageModel):
+        raise OptionError(
+            f"--from {name!r} is a {type(start).__name__} checkpoint, not a LanguageModel: "
+            "the lm recipe fine-tunes language models only"
+        )
+    return start
+
+
+def fine_tuning_start(config, start, train_text):
+    """The --from checkpoint grown to the training text's vocabulary, with
+    --freeze applied, and the new tokens."""
+    from zoo.models.language_model_fine_tuning import extend_language_model
+    from zoo.models.language_model_fine_tuning import freeze_language_model
+
+    model, added = extend_language_model(start, train_text, min_count=config.min_count)
+    shown = ", ".join(repr(token) for token in added[:20]) + (", ..." if len(added) > 20 else "")
+    print(
+        f"fine-tuning {config.from_checkpoint}: a {start.level}-level {start.num_layers}x"
+        f"{start.units} {start.cell} model; vocabulary grown by {len(added)} "
+        f"({start.vocabulary_size:,} -> {model.vocabulary_size:,})"
+        + (f": {shown}" if added else ""),
+        flush=True,
+    )
+    parts = [part.strip() for part in config.freeze.split(",") if part.strip()]
+    if parts:
+        try:
+            frozen = freeze_language_model(model, parts)
+        except ValueError as error:
+            raise OptionError(f"--freeze: {error}")
+        print(f"frozen: {', '.join(frozen)}", flush=True)
+    return model, added
 
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
-    config = resolved(parse_config(LMConfig, argv))
+    config = parse_config(LMConfig, argv)
+    try:
+        start = load_start_checkpoint(config.from_checkpoint) if config.from_checkpoint else None
+        config = resolved(config, start)
+    except OptionError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     print("lm recipe, config:\n" + format_config(config), flush=True)
     keras.utils.set_random_seed(config.seed)
     try:
@@ -169,34 +271,23 @@ def main(argv=None):
         dev_lines = dev_lines[: config.max_dev_lines]
     try:
         with distribution_scope(config.distribute):
-            return train_and_save(config, argv, train_lines, dev_lines, data)
+            return train_and_save(config, argv, train_lines, dev_lines, data, start)
     except OptionError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 
 
-def train_and_save(config, argv, train_lines, dev_lines, data):
-    """Build, train with held-out early stopping, evaluate, write the checkpoint."""
+def train_and_save(config, argv, train_lines, dev_lines, data, start=None):
+    """Build (or grow `start`, the --from checkpoint), train with held-out
+    early stopping, evaluate, write the checkpoint."""
     train_text = "".join(line + "\n" for line in train_lines)
     dev_text = "".join(line + "\n" for line in dev_lines)
+    added = []
     try:
-        model = LanguageModel.from_text(
-            train_text,
-            level=config.level,
-            min_count=config.min_count,
-            max_vocabulary=config.max_vocabulary or None,
-            embedding_dim=config.embedding_dim,
-            cell=config.cell,
-            units=config.units,
-            num_layers=config.num_layers,
-            tie_embeddings=config.tie_embeddings,
-            embedding_dropout=config.embedding_dropout,
-            input_dropout=config.input_dropout,
-            recurrent_dropout=config.recurrent_dropout,
-            output_dropout=config.output_dropout,
-            seed=config.seed,
-            name=f"{config.level}_lm",
-        )
+        if start is not None:
+            model, added = fine_tuning_start(config, start, train_text)
+        else:
+            model = new_model(config, train_text)
         train_ids, dev_ids = model.encode(train_text), model.encode(dev_text)
         batches = BPTTBatches(train_ids, batch_size=config.batch_size, bptt=config.bptt)
         if not len(dev_ids):
@@ -241,9 +332,9 @@ def train_and_save(config, argv, train_lines, dev_lines, data):
         return 1
     epochs_run = len(stopping.history)
 
-    start = time.time()
+    scoring_started = time.time()
     final = model.text_metrics(dev_text)
-    score_seconds = time.time() - start
+    score_seconds = time.time() - scoring_started
     held_out = {
         "tokens": final["tokens"],
         "unknown_tokens": final["unknown"],
@@ -285,9 +376,10 @@ def train_and_save(config, argv, train_lines, dev_lines, data):
         name=os.path.basename(os.path.normpath(config.out)),
         task=f"{config.level}-level language modelling (next-token probabilities, generation)",
         description=(
-            f"{config.level}-level {config.num_layers}x{config.units} {config.cell} language "
-            f"model{', tied embeddings' if config.tie_embeddings else ''}, truncated BPTT "
+            f"{model.level}-level {model.num_layers}x{model.units} {model.cell} language "
+            f"model{', tied embeddings' if model.tie_embeddings else ''}, truncated BPTT "
             f"{config.bptt}"
+            + (f", fine-tuned from {config.from_checkpoint}" if start is not None else "")
         ),
         data=data,
         data_license=(
@@ -302,12 +394,47 @@ def train_and_save(config, argv, train_lines, dev_lines, data):
             "before it with the full softmax. Tokens outside the vocabulary are "
             "scored as [UNK] (see unknown_tokens). The held-out split chose the "
             "epoch (early stopping), so it is slightly optimistic."
+            + (fine_tuning_note(config, start, added) if start is not None else "")
         ),
         config=dataclasses.asdict(config),
     )
     folder = zoo.save(model, config.out, card=card)
     print(f"wrote {folder}")
     return 0
+
+
+def new_model(config, train_text):
+    """A language model with the vocabulary of the training text, from the options."""
+    return LanguageModel.from_text(
+        train_text,
+        level=config.level,
+        min_count=config.min_count,
+        max_vocabulary=config.max_vocabulary or None,
+        embedding_dim=config.embedding_dim,
+        cell=config.cell,
+        units=config.units,
+        num_layers=config.num_layers,
+        tie_embeddings=config.tie_embeddings,
+        embedding_dropout=config.embedding_dropout,
+        input_dropout=config.input_dropout,
+        recurrent_dropout=config.recurrent_dropout,
+        output_dropout=config.output_dropout,
+        seed=config.seed,
+        name=f"{config.level}_lm",
+    )
+
+
+def fine_tuning_note(config, start, added):
+    """The card's note on where a fine-tuned model started."""
+    card = getattr(start, "card", None)
+    origin = f" ({card.data})" if card is not None and getattr(card, "data", None) else ""
+    frozen = f"; kept fixed: {config.freeze}" if config.freeze else ""
+    return (
+        f" Fine-tuned from the checkpoint {config.from_checkpoint}{origin}: its "
+        f"architecture and weights, its vocabulary of {start.vocabulary_size:,} tokens "
+        f"grown by the {len(added):,} new tokens of the training text (each started as "
+        f"[UNK]){frozen}."
+    )
 
 
 def sample_prompts(model, dev_lines, count=3):

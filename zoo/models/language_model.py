@@ -329,7 +329,8 @@ class LanguageModel(TruncatedBPTTMixin, keras.Model):
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         """Mean next-token cross-entropy over the steps whose target is not
         padding: sum(m * w * nll) / sum(m * w), w the `sample_weight` ([batch]
-        or [batch, time], default 1)."""
+        or [batch, time], default 1); under a TensorFlow MirroredStrategy of
+        R replicas, each replica returns its share, the mean over R."""
         if y is None:
             raise ValueError(
                 "LanguageModel needs the next tokens as targets: "
@@ -348,7 +349,11 @@ class LanguageModel(TruncatedBPTTMixin, keras.Model):
         total = ops.sum(losses * weights) / ops.maximum(ops.sum(weights), 1e-12)
         for loss in self.losses:
             total = total + loss
-        return total
+        # A TensorFlow MirroredStrategy sums the replicas' gradients: each
+        # replica's share of the mean is its mean over R (as Keras' own losses
+        # do), else the gradient would be R times too large.
+        replicas = self._replicas_in_sync()
+        return total / replicas if replicas > 1 else total
 
     # ---- vocabulary and text ----------------------------------------------
 
@@ -608,6 +613,8 @@ class LanguageModel(TruncatedBPTTMixin, keras.Model):
             runner = make()
             if keras.backend.backend() == "tensorflow":
                 runner.jit_compile = True
+            if self._replicas_in_sync() > 1:
+                runner = _DirectRunner(runner)
             # Kept outside Keras' tracking: it only wraps this model.
             runners[key] = runner
         return runners[key]
@@ -629,3 +636,23 @@ class LanguageModel(TruncatedBPTTMixin, keras.Model):
             "seed": self.seed,
         }
 
+
+
+class _DirectRunner:
+    """A runner whose `predict_on_batch` calls it directly (eagerly).
+
+    For a model built in a TensorFlow `MirroredStrategy` scope (`--distribute`
+    over several devices): there Keras' `predict_on_batch` runs the whole
+    batch on every replica and concatenates the copies (R times the rows).
+    Scoring and generation read the whole batch once instead, slower (not
+    compiled) but exact.
+    """
+
+    def __init__(self, runner):
+        self.runner = runner
+
+    def predict_on_batch(self, inputs):
+        return keras.tree.map_structure(ops.convert_to_numpy, self.runner(inputs))
+
+    def __getattr__(self, name):
+        return getattr(self.runner, name)

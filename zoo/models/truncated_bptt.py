@@ -30,6 +30,17 @@ class TruncatedBPTTMixin:
     step, but not to `model.weights`: they are neither saved nor counted
     as parameters, and a checkpoint does not depend on the batch size.
 
+    Data parallelism (`zoo.training.distribution.distribution_scope`): on
+    JAX (`keras.distribution.DataParallel`) the step is one program over
+    the whole batch, so the carried states are ordinary variables of all
+    the rows. A TensorFlow `MirroredStrategy` instead runs the step once per
+    replica on a slice of the rows: replica r always gets rows
+    [r * B / R, (r + 1) * B / R) of every batch of B rows, so each replica
+    carries the states of its own rows, in variables local to it
+    (`synchronization="on_read"`, B / R rows each; B must be a multiple of
+    the R replicas). Read outside the replicas (`carried_states`), they
+    show the first replica's rows.
+
     The model provides `zero_states(batch_size)` (per layer, a list of
     [batch, size] tensors) and, in `call(inputs, training)`:
 
@@ -50,7 +61,10 @@ class TruncatedBPTTMixin:
     def reset_carried_states(self, batch_size=None):
         """Zero the carried states; with a new `batch_size`, make new ones."""
         carried = self.__dict__.get("_carried_states")
-        if batch_size is None or (carried and carried[0][0].shape[0] == batch_size):
+        replicas = self._replicas_in_sync()
+        if batch_size is None or (
+            carried and self.__dict__.get("_carried_layout") == (batch_size, replicas)
+        ):
             for layer in carried or []:
                 for variable in layer:
                     variable.assign(ops.zeros(variable.shape, variable.dtype))
@@ -61,17 +75,42 @@ class TruncatedBPTTMixin:
             or batch_size < 1
         ):
             raise ValueError(f"`batch_size` must be a positive integer, got {batch_size!r}")
-        self.__dict__["_carried_states"] = [
-            [
-                keras.Variable(
-                    ops.convert_to_numpy(state),
-                    trainable=False,
-                    name=f"carried_state_{index}_{position}",
-                )
-                for position, state in enumerate(layer)
+        if batch_size % replicas:
+            raise ValueError(
+                f"Truncated BPTT over {replicas} replicas needs a batch size that is a "
+                f"multiple of {replicas} (each replica carries the states of its own "
+                f"rows), got {batch_size}"
+            )
+        rows = int(batch_size) // replicas
+        # One replica: ordinary variables. Several (TensorFlow's
+        # MirroredStrategy): each replica keeps its own rows' states.
+        per_replica = {"synchronization": "on_read", "aggregation": "only_first_replica"}
+        with self._variable_creation_scope():
+            self.__dict__["_carried_states"] = [
+                [
+                    keras.Variable(
+                        ops.convert_to_numpy(state),
+                        trainable=False,
+                        name=f"carried_state_{index}_{position}",
+                        **(per_replica if replicas > 1 else {}),
+                    )
+                    for position, state in enumerate(layer)
+                ]
+                for index, layer in enumerate(self.zero_states(rows))
             ]
-            for index, layer in enumerate(self.zero_states(int(batch_size)))
-        ]
+        self.__dict__["_carried_layout"] = (batch_size, replicas)
+
+    def _replicas_in_sync(self):
+        """How many slices a TensorFlow `MirroredStrategy` cuts each batch
+        into (1 without one, and on the other backends)."""
+        strategy = getattr(self, "distribute_strategy", None)
+        return int(getattr(strategy, "num_replicas_in_sync", 1) or 1)
+
+    def _variable_creation_scope(self):
+        strategy = getattr(self, "distribute_strategy", None)
+        if strategy is None or self._replicas_in_sync() == 1:
+            return contextlib.nullcontext()
+        return strategy.scope()
 
     @contextlib.contextmanager
     def carrying_states(self, batch_size):
