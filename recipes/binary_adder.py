@@ -25,6 +25,7 @@ from zoo.data.binary_numbers import all_addition_pairs  # noqa: E402
 from zoo.data.binary_numbers import random_addition_pairs  # noqa: E402
 from zoo.training.candidate_training import train_candidates  # noqa: E402
 from zoo.training.distribution import use_xla  # noqa: E402
+from zoo.training.metrics_table import metrics_table  # noqa: E402
 from zoo.training.recipe_config import OptionError  # noqa: E402
 from zoo.training.recipe_config import format_config  # noqa: E402
 from zoo.training.recipe_config import option  # noqa: E402
@@ -169,6 +170,7 @@ def main(argv=None):
         ),
         config=dataclasses.asdict(config),
     )
+    print("\n" + metrics_table(metrics) + "\n")
     folder = zoo.save(model, config.out, card=card)
     print(f"wrote {folder}")
     return 0 if exact == 1.0 and carry_chain == 1.0 else 1

@@ -45,6 +45,7 @@ from zoo.training.distribution import use_xla  # noqa: E402
 from zoo.training.fit_with_dev_stopping import NoFiniteEpochError  # noqa: E402
 from zoo.training.fit_with_dev_stopping import fit_with_dev_stopping  # noqa: E402
 from zoo.training.g2p_metrics import evaluate_g2p  # noqa: E402
+from zoo.training.metrics_table import metrics_table  # noqa: E402
 from zoo.training.recipe_config import OptionError  # noqa: E402
 from zoo.training.recipe_config import format_config  # noqa: E402
 from zoo.training.recipe_config import option  # noqa: E402
@@ -294,6 +295,7 @@ def train_and_save(config, argv, splits, train, scored_dev, train_pairs):
         ),
         config=dataclasses.asdict(config),
     )
+    print("\n" + metrics_table(metrics) + "\n")
     folder = zoo.save(model, config.out, card=card)
     print(f"wrote {folder}")
     return 0

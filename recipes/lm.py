@@ -63,6 +63,7 @@ from zoo.training.distribution import distribution_scope  # noqa: E402
 from zoo.training.distribution import use_xla  # noqa: E402
 from zoo.training.fit_with_dev_stopping import NoFiniteEpochError  # noqa: E402
 from zoo.training.fit_with_dev_stopping import fit_with_dev_stopping  # noqa: E402
+from zoo.training.metrics_table import metrics_table  # noqa: E402
 from zoo.training.recipe_config import OptionError  # noqa: E402
 from zoo.training.recipe_config import format_config  # noqa: E402
 from zoo.training.recipe_config import option  # noqa: E402
@@ -398,6 +399,7 @@ def train_and_save(config, argv, train_lines, dev_lines, data, start=None):
         ),
         config=dataclasses.asdict(config),
     )
+    print("\n" + metrics_table(metrics) + "\n")
     folder = zoo.save(model, config.out, card=card)
     print(f"wrote {folder}")
     return 0

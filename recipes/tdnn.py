@@ -35,6 +35,7 @@ from zoo.training.distribution import distribution_scope  # noqa: E402
 from zoo.training.distribution import use_xla  # noqa: E402
 from zoo.training.fit_with_dev_stopping import NoFiniteEpochError  # noqa: E402
 from zoo.training.fit_with_dev_stopping import fit_with_dev_stopping  # noqa: E402
+from zoo.training.metrics_table import metrics_table  # noqa: E402
 from zoo.training.recipe_config import OptionError  # noqa: E402
 from zoo.training.recipe_config import format_config  # noqa: E402
 from zoo.training.recipe_config import option  # noqa: E402
@@ -216,6 +217,7 @@ def train_and_save(config, argv, corpus, model):
             "headline_metric": "dev/perplexity",
             "config": dataclasses.asdict(config),
         }
+        print("\n" + metrics_table(card["metrics"]) + "\n")
         print(f"wrote {zoo.save(model, config.out, card=card)}")
     return 0
 

@@ -47,6 +47,7 @@ from zoo.models.word2vec_fine_tuning import extend_word2vec  # noqa: E402
 from zoo.models.word_vectors import WordVectors  # noqa: E402
 from zoo.training.distribution import distribution_scope  # noqa: E402
 from zoo.training.distribution import use_xla  # noqa: E402
+from zoo.training.metrics_table import metrics_table  # noqa: E402
 from zoo.training.recipe_config import OptionError  # noqa: E402
 from zoo.training.recipe_config import format_config  # noqa: E402
 from zoo.training.recipe_config import option  # noqa: E402
@@ -303,6 +304,7 @@ def main(argv=None):
         "headline_metric": "evaluation/wordsim353_spearman",
         "config": dataclasses.asdict(config),
     }
+    print("\n" + metrics_table(metrics) + "\n")
     path = zoo.save(vectors, config.out, card=card)
     print(f"wrote {path}")
     return 0

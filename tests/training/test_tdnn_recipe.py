@@ -53,11 +53,15 @@ def small(corpus, out, *extra):
     ]
 
 
-def test_trains_below_the_unigram_perplexity_and_writes_a_checkpoint(recipe, corpus, tmp_path):
+def test_trains_below_the_unigram_perplexity_and_writes_a_checkpoint(
+    recipe, corpus, tmp_path, capsys
+):
     out = tmp_path / "tdnn"
     assert recipe.main(small(corpus, out)) == 0
     card = json.loads((out / "card.json").read_text())
     dev = card["metrics"]["dev"]
+    # The final summary table shows the card's numbers.
+    assert f"| dev/perplexity | {dev['perplexity']:.6g} |" in capsys.readouterr().out
     # The grammar allows at most 2 successors per word: a model that learned
     # it is near perplexity 2; word frequencies alone give about 8.
     assert dev["perplexity"] < 0.5 * dev["unigram_perplexity"]

@@ -11,6 +11,7 @@ from zoo.training.g2p_metrics import phone_error_rate
 from zoo.training.g2p_metrics import word_error_rate
 from zoo.training.fit_with_dev_stopping import NoFiniteEpochError
 from zoo.training.fit_with_dev_stopping import fit_with_dev_stopping
+from zoo.training.metrics_table import metrics_table
 from zoo.training.non_finite_loss_stop import NonFiniteLossStop
 from zoo.training.recipe_config import OptionError
 from zoo.training.recipe_config import option
