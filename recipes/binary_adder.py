@@ -7,6 +7,10 @@ at most 3 bits, keeps the one whose answers on that same training data best
 survive state noise (the margin that long sequences need; nothing longer
 than 3 bits is seen in training or selection), then measures exact addition
 of random `--eval-bits`-bit numbers and writes the checkpoint and its card.
+
+Each candidate's training state is kept in `OUT.training/seed_N` (every 30 s
+and when it finishes): a run that was killed goes on with the same command
+plus `--resume`, without retraining the candidates that had finished.
 """
 
 import dataclasses
@@ -30,11 +34,12 @@ from zoo.training.recipe_config import OptionError  # noqa: E402
 from zoo.training.recipe_config import format_config  # noqa: E402
 from zoo.training.recipe_config import option  # noqa: E402
 from zoo.training.recipe_config import parse_config  # noqa: E402
-from zoo.training.runner_options import RunnerOptions  # noqa: E402
+from zoo.training.recipe_main import recipe_main  # noqa: E402
+from zoo.training.runner_options import ResumableRunnerOptions  # noqa: E402
 
 
 @dataclasses.dataclass
-class BinaryAdderConfig(RunnerOptions):
+class BinaryAdderConfig(ResumableRunnerOptions):
     """Train the textbook binary adder RNN."""
 
     units: int = option(8, "hidden units of the SimpleRNN")
@@ -68,6 +73,7 @@ def train_candidate(config, seed, bit_pairs, sum_bits, callbacks=None):
     model = zoo.models.BinaryAdder(
         units=config.units, state_noise=config.state_noise, seed=seed
     )
+    model(bit_pairs[:1])  # built before fit, so a --resume backup can load into it
     model.compile(
         optimizer=build_optimizer(config),
         loss="binary_crossentropy",
@@ -103,6 +109,7 @@ def evaluate(model, config):
     return float(exact), float(carry_chain)
 
 
+@recipe_main
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     config = parse_config(BinaryAdderConfig, argv)
@@ -119,16 +126,12 @@ def main(argv=None):
             ),
         }
 
-    try:
-        seed, model, scores = train_candidates(
-            config,
-            lambda seed, callbacks: train_candidate(config, seed, bit_pairs, sum_bits, callbacks),
-            score,
-            rank=lambda metrics: (metrics["exact_under_noise"], -metrics["train_loss"]),
-        )
-    except OptionError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    seed, model, scores = train_candidates(
+        config,
+        lambda seed, callbacks: train_candidate(config, seed, bit_pairs, sum_bits, callbacks),
+        score,
+        rank=lambda metrics: (metrics["exact_under_noise"], -metrics["train_loss"]),
+    )
     loss, robustness = scores[seed]["train_loss"], scores[seed]["exact_under_noise"]
     predicted = keras.ops.convert_to_numpy(model(bit_pairs)) > 0.5
     train_accuracy = float(np.all(predicted == (sum_bits > 0.5), axis=1).mean())

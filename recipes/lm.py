@@ -61,13 +61,15 @@ from zoo.data.data_format_error import numbered_lines  # noqa: E402
 from zoo.models.language_model import LanguageModel  # noqa: E402
 from zoo.training.distribution import distribution_scope  # noqa: E402
 from zoo.training.distribution import use_xla  # noqa: E402
-from zoo.training.fit_with_dev_stopping import NoFiniteEpochError  # noqa: E402
+from zoo.training.fine_tuning_options import FineTuningOptions  # noqa: E402
+from zoo.training.fine_tuning_options import load_checkpoint_of  # noqa: E402
 from zoo.training.fit_with_dev_stopping import fit_with_dev_stopping  # noqa: E402
 from zoo.training.metrics_table import metrics_table  # noqa: E402
 from zoo.training.recipe_config import OptionError  # noqa: E402
 from zoo.training.recipe_config import format_config  # noqa: E402
 from zoo.training.recipe_config import option  # noqa: E402
 from zoo.training.recipe_config import parse_config  # noqa: E402
+from zoo.training.recipe_main import recipe_main  # noqa: E402
 from zoo.training.runner_options import ResumableRunnerOptions  # noqa: E402
 from zoo.training.runner_options import apply_precision  # noqa: E402
 
@@ -82,7 +84,7 @@ LEVEL_DEFAULTS = {
 
 
 @dataclasses.dataclass
-class LMConfig(ResumableRunnerOptions):
+class LMConfig(FineTuningOptions, ResumableRunnerOptions):
     """Train an RNN language model by truncated backpropagation through time."""
 
     level: str = option("", "word or char (default: word, or the --from checkpoint's)")
@@ -125,18 +127,6 @@ class LMConfig(ResumableRunnerOptions):
         "checkpoint to write (default on EWT: checkpoints/LEVEL_lm_ewt_en, or "
         "checkpoints/NAME_fine_tuned with --from NAME)",
     )
-    from_checkpoint: str = option(
-        "",
-        "fine-tune this language model checkpoint (name or folder): its architecture, "
-        "level and vocabulary are kept and the vocabulary grown; the model options "
-        "(sizes, cell, dropouts, --max-vocabulary) are ignored",
-        flag="--from",
-    )
-    freeze: str = option("", "with --from: parts kept fixed, comma-separated: embeddings, encoder")
-
-    def __post_init__(self):
-        if not self.learning_rate:
-            self.learning_rate = 5e-4 if self.from_checkpoint else 2e-3
 
 
 def ewt_lines(path):
@@ -178,7 +168,7 @@ def resolved(config, start=None):
     `start` (the --from checkpoint) the level is the checkpoint's.
 
     Raises:
-        OptionError: a --level other than the checkpoint's, or --freeze
+        OptionError: a --level other than word, char or the checkpoint's; --freeze
             without --from.
     """
     level = config.level or "word"
@@ -190,10 +180,9 @@ def resolved(config, start=None):
                 "(leave --level out)"
             )
         level = start.level
-    elif config.freeze:
-        raise OptionError("--freeze needs --from: it keeps parts of a checkpoint fixed")
+    config.freeze_parts()  # --freeze without --from
     if level not in LEVEL_DEFAULTS:
-        raise SystemExit(f"--level must be word or char, got {level!r}")
+        raise OptionError(f"--level must be word or char, got {level!r}")
     defaults = LEVEL_DEFAULTS[level]
     values = {name: getattr(config, name) or default for name, default in defaults.items()}
     out = config.out
@@ -204,24 +193,6 @@ def resolved(config, start=None):
         else:
             out = f"checkpoints/{level}_lm_ewt_en"
     return dataclasses.replace(config, **values, level=level, out=out)
-
-
-def load_start_checkpoint(name):
-    """The --from checkpoint, a `LanguageModel`.
-
-    Raises:
-        OptionError: there is no such checkpoint, or it is another kind of model.
-    """
-    try:
-        start = zoo.load(name)
-    except (zoo.CheckpointError, DataFormatError, FileNotFoundError) as error:
-        raise OptionError(f"--from: {error}")
-    if not isinstance(start, LanguageModel):
-        raise OptionError(
-            f"--from {name!r} is a {type(start).__name__} checkpoint, not a LanguageModel: "
-            "the lm recipe fine-tunes language models only"
-        )
-    return start
 
 
 def fine_tuning_start(config, start, train_text):
@@ -239,7 +210,7 @@ def fine_tuning_start(config, start, train_text):
         + (f": {shown}" if added else ""),
         flush=True,
     )
-    parts = [part.strip() for part in config.freeze.split(",") if part.strip()]
+    parts = config.freeze_parts()
     if parts:
         try:
             frozen = freeze_language_model(model, parts)
@@ -249,15 +220,15 @@ def fine_tuning_start(config, start, train_text):
     return model, added
 
 
+@recipe_main
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     config = parse_config(LMConfig, argv)
-    try:
-        start = load_start_checkpoint(config.from_checkpoint) if config.from_checkpoint else None
-        config = resolved(config, start)
-    except OptionError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    start = (
+        load_checkpoint_of(config.from_checkpoint, LanguageModel, "lm")
+        if config.from_checkpoint else None
+    )
+    config = resolved(config, start)
     print("lm recipe, config:\n" + format_config(config), flush=True)
     keras.utils.set_random_seed(config.seed)
     try:
@@ -270,12 +241,8 @@ def main(argv=None):
         train_lines = train_lines[: config.max_train_lines]
     if config.max_dev_lines:
         dev_lines = dev_lines[: config.max_dev_lines]
-    try:
-        with distribution_scope(config.distribute):
-            return train_and_save(config, argv, train_lines, dev_lines, data, start)
-    except OptionError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    with distribution_scope(config.distribute):
+        return train_and_save(config, argv, train_lines, dev_lines, data, start)
 
 
 def train_and_save(config, argv, train_lines, dev_lines, data, start=None):
@@ -322,15 +289,11 @@ def train_and_save(config, argv, train_lines, dev_lines, data, start=None):
                if config.level == "char" else {}),
         }
 
-    try:
-        stopping = fit_with_dev_stopping(
-            model, batches, config, held_out_score, higher_is_better=False, out=config.out,
-            throughput=(len(batches) * config.batch_size * config.bptt,
-                        "chars" if config.level == "char" else "words"),
-        )
-    except NoFiniteEpochError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+    stopping = fit_with_dev_stopping(
+        model, batches, config, held_out_score, higher_is_better=False, out=config.out,
+        throughput=(len(batches) * config.batch_size * config.bptt,
+                    "chars" if config.level == "char" else "words"),
+    )
     epochs_run = len(stopping.history)
 
     scoring_started = time.time()

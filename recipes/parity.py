@@ -9,6 +9,10 @@ answers on it best survive state noise (the margin that long strings need;
 nothing longer than 8 bits is seen in training or selection), then measures
 the exact parity of random `--eval-bits`-bit strings and of two strings of
 `--long-bits` bits, and writes the checkpoint and its card.
+
+Each candidate's training state is kept in `OUT.training/seed_N` (every 30 s
+and when it finishes): a run that was killed goes on with the same command
+plus `--resume`, without retraining the candidates that had finished.
 """
 
 import dataclasses
@@ -34,11 +38,12 @@ from zoo.training.recipe_config import OptionError  # noqa: E402
 from zoo.training.recipe_config import format_config  # noqa: E402
 from zoo.training.recipe_config import option  # noqa: E402
 from zoo.training.recipe_config import parse_config  # noqa: E402
-from zoo.training.runner_options import RunnerOptions  # noqa: E402
+from zoo.training.recipe_main import recipe_main  # noqa: E402
+from zoo.training.runner_options import ResumableRunnerOptions  # noqa: E402
 
 
 @dataclasses.dataclass
-class ParityConfig(RunnerOptions):
+class ParityConfig(ResumableRunnerOptions):
     """Train the textbook parity RNN."""
 
     # In trials, 4 units fit the training strings in none of 6 runs of 500 to
@@ -77,6 +82,7 @@ def build_optimizer(config):
 def train_candidate(config, seed, bits, running_parity, callbacks=None):
     keras.utils.set_random_seed(seed)
     model = ParityRNN(units=config.units, state_noise=config.state_noise, seed=seed)
+    model(bits[:1])  # built before fit, so a --resume backup can load into it
     model.compile(
         optimizer=build_optimizer(config),
         loss="binary_crossentropy",
@@ -116,6 +122,7 @@ def evaluate(model, config):
     return float(exact), float(long_exact)
 
 
+@recipe_main
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     config = parse_config(ParityConfig, argv)
@@ -131,18 +138,14 @@ def main(argv=None):
             ),
         }
 
-    try:
-        seed, model, scores = train_candidates(
-            config,
-            lambda seed, callbacks: train_candidate(config, seed, bits, running_parity, callbacks),
-            score,
-            rank=lambda metrics: (
-                metrics["exact"], metrics["exact_under_noise"], -metrics["train_loss"]
-            ),
-        )
-    except OptionError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    seed, model, scores = train_candidates(
+        config,
+        lambda seed, callbacks: train_candidate(config, seed, bits, running_parity, callbacks),
+        score,
+        rank=lambda metrics: (
+            metrics["exact"], metrics["exact_under_noise"], -metrics["train_loss"]
+        ),
+    )
     train_exact, robustness, loss = (
         scores[seed][name] for name in ("exact", "exact_under_noise", "train_loss")
     )

@@ -40,13 +40,15 @@ from zoo.data.tfds_tagging import read_tfds  # noqa: E402
 from zoo.models.sequence_tagger import SequenceTagger  # noqa: E402
 from zoo.training.distribution import distribution_scope  # noqa: E402
 from zoo.training.distribution import use_xla  # noqa: E402
-from zoo.training.fit_with_dev_stopping import NoFiniteEpochError  # noqa: E402
+from zoo.training.fine_tuning_options import FineTuningOptions  # noqa: E402
+from zoo.training.fine_tuning_options import load_checkpoint_of  # noqa: E402
 from zoo.training.fit_with_dev_stopping import fit_with_dev_stopping  # noqa: E402
 from zoo.training.metrics_table import metrics_table  # noqa: E402
 from zoo.training.recipe_config import OptionError  # noqa: E402
 from zoo.training.recipe_config import format_config  # noqa: E402
 from zoo.training.recipe_config import option  # noqa: E402
 from zoo.training.recipe_config import parse_config  # noqa: E402
+from zoo.training.recipe_main import recipe_main  # noqa: E402
 from zoo.training.runner_options import ResumableRunnerOptions  # noqa: E402
 from zoo.training.runner_options import apply_precision  # noqa: E402
 from zoo.training.tagger_batches import TaggerBatches  # noqa: E402
@@ -56,7 +58,7 @@ EWT = "../shared/data/ud-en-ewt"
 
 
 @dataclasses.dataclass
-class TaggerConfig(ResumableRunnerOptions):
+class TaggerConfig(FineTuningOptions, ResumableRunnerOptions):
     """Train a bidirectional RNN sequence tagger."""
 
     train: str = option(f"{EWT}/en_ewt-ud-train.conllu", "training file")
@@ -99,17 +101,6 @@ class TaggerConfig(ResumableRunnerOptions):
     decay_patience: int = option(2, "halve the learning rate after this many epochs without improvement")
     seed: int = option(1, "random seed")
     out: str = option("checkpoints/pos_tagger_ewt_en", "checkpoint folder or name to write")
-    from_checkpoint: str = option(
-        "",
-        "fine-tune this tagger checkpoint (name or folder): its architecture and "
-        "vocabularies are kept and grown, the model options above are ignored",
-        flag="--from",
-    )
-    freeze: str = option("", "with --from: parts kept fixed, comma-separated: embeddings, encoder")
-
-    def __post_init__(self):
-        if not self.learning_rate:
-            self.learning_rate = 5e-4 if self.from_checkpoint else 2e-3
 
 
 def load_word_vectors(source):
@@ -150,20 +141,12 @@ def fine_tuning_start(config, train):
             "--embeddings cannot be combined with --from: the checkpoint's word "
             "embeddings are kept"
         )
-    try:
-        start = zoo.load(config.from_checkpoint)
-    except zoo.CheckpointError as error:
-        raise OptionError(f"--from: {error}")
-    if not isinstance(start, SequenceTagger):
-        raise OptionError(
-            f"--from {config.from_checkpoint!r} is a {type(start).__name__} checkpoint, "
-            "not a SequenceTagger: the tagger recipe fine-tunes taggers only"
-        )
+    start = load_checkpoint_of(config.from_checkpoint, SequenceTagger, "tagger")
     tagger, added = extend_tagger(start, train, min_count=config.min_count)
     grown = ", ".join(f"{name} +{count}" for name, count in added.items() if name != "new_columns")
     print(f"fine-tuning {config.from_checkpoint}: vocabularies grown by {grown}"
           + (f"; new label columns {added['new_columns']}" if added["new_columns"] else ""))
-    parts = [part for part in config.freeze.split(",") if part]
+    parts = config.freeze_parts()
     if parts:
         try:
             frozen = freeze_tagger(tagger, parts)
@@ -180,12 +163,14 @@ def read_split(config, path, split):
     return read_tagged_file(path, config.format, config.label_cols, config.token_col)
 
 
+@recipe_main
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     config = parse_config(TaggerConfig, argv)
     print("tagger recipe, config:\n" + format_config(config))
     keras.utils.set_random_seed(config.seed)
     try:
+        config.freeze_parts()  # --freeze without --from
         apply_precision(config.precision)
         train = read_split(config, config.train, "train")
         dev = read_split(config, config.dev, config.tfds_dev_split)
@@ -198,26 +183,22 @@ def main(argv=None):
         f"train: {len(train)} sentences, {sum(len(s.tokens) for s in train)} tokens; "
         f"dev: {len(dev)} sentences, {sum(len(s.tokens) for s in dev)} tokens"
     )
-    try:
-        with distribution_scope(config.distribute):
-            if config.from_checkpoint:
-                tagger, vectors = fine_tuning_start(config, train), None
-            else:
-                tagger, vectors = new_tagger(config, train)
-            sizes = ", ".join(
-                f"{name} {len(vocabulary)}" for name, vocabulary in tagger.vocabularies.items()
+    with distribution_scope(config.distribute):
+        if config.from_checkpoint:
+            tagger, vectors = fine_tuning_start(config, train), None
+        else:
+            tagger, vectors = new_tagger(config, train)
+        sizes = ", ".join(
+            f"{name} {len(vocabulary)}" for name, vocabulary in tagger.vocabularies.items()
+        )
+        print(f"vocabularies: {sizes}; parameters: {tagger.count_params():,}")
+        if vectors is not None:
+            found = tagger.initialize_word_embeddings(pretrained_table(tagger, vectors))
+            print(
+                f"pretrained vectors from {config.embeddings} for {found:,} of "
+                f"{len(tagger.vocabularies['words']) - 2:,} words"
             )
-            print(f"vocabularies: {sizes}; parameters: {tagger.count_params():,}")
-            if vectors is not None:
-                found = tagger.initialize_word_embeddings(pretrained_table(tagger, vectors))
-                print(
-                    f"pretrained vectors from {config.embeddings} for {found:,} of "
-                    f"{len(tagger.vocabularies['words']) - 2:,} words"
-                )
-            return train_and_save(config, argv, tagger, train, dev)
-    except (OptionError, zoo.CheckpointError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+        return train_and_save(config, argv, tagger, train, dev)
 
 
 def new_tagger(config, train):
@@ -266,14 +247,10 @@ def train_and_save(config, argv, tagger, train, dev):
         }
         return report[main].get("span_f1", report[main]["accuracy"]), scores
 
-    try:
-        stopping = fit_with_dev_stopping(
-            tagger, batches.for_fit(), config, dev_score, higher_is_better=True, out=config.out,
-            throughput=(sum(len(sentence.tokens) for sentence in train), "tokens"),
-        )
-    except NoFiniteEpochError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+    stopping = fit_with_dev_stopping(
+        tagger, batches.for_fit(), config, dev_score, higher_is_better=True, out=config.out,
+        throughput=(sum(len(sentence.tokens) for sentence in train), "tokens"),
+    )
     train_seconds = stopping.seconds
     epochs_run = len(stopping.history)
 

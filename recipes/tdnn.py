@@ -33,13 +33,13 @@ from zoo.data.text_corpus import TextCorpus  # noqa: E402
 from zoo.models.tdnn import TDNN  # noqa: E402
 from zoo.training.distribution import distribution_scope  # noqa: E402
 from zoo.training.distribution import use_xla  # noqa: E402
-from zoo.training.fit_with_dev_stopping import NoFiniteEpochError  # noqa: E402
 from zoo.training.fit_with_dev_stopping import fit_with_dev_stopping  # noqa: E402
 from zoo.training.metrics_table import metrics_table  # noqa: E402
 from zoo.training.recipe_config import OptionError  # noqa: E402
 from zoo.training.recipe_config import format_config  # noqa: E402
 from zoo.training.recipe_config import option  # noqa: E402
 from zoo.training.recipe_config import parse_config  # noqa: E402
+from zoo.training.recipe_main import recipe_main  # noqa: E402
 from zoo.training.runner_options import ResumableRunnerOptions  # noqa: E402
 from zoo.training.runner_options import apply_precision  # noqa: E402
 
@@ -104,6 +104,7 @@ def unigram_log_probabilities(train_ids, vocabulary_size):
     return np.log(counts / counts.sum())
 
 
+@recipe_main
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     config = parse_config(TDNNConfig, argv)
@@ -117,12 +118,8 @@ def main(argv=None):
     except (DataFormatError, FileNotFoundError, OptionError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    try:
-        with distribution_scope(config.distribute):
-            return train_and_save(config, argv, corpus, new_tdnn(config, corpus))
-    except OptionError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    with distribution_scope(config.distribute):
+        return train_and_save(config, argv, corpus, new_tdnn(config, corpus))
 
 
 def new_tdnn(config, corpus):
@@ -172,14 +169,10 @@ def train_and_save(config, argv, corpus, model):
         perplexity = math.exp(-model.target_log_probabilities(*dev).mean())
         return perplexity, {"perplexity": perplexity, "unigram": baseline}
 
-    try:
-        stopping = fit_with_dev_stopping(
-            model, train[0], config, dev_perplexity, higher_is_better=False, out=config.out,
-            throughput=(split, "words"), y=train[1], batch_size=config.batch_size,
-        )
-    except NoFiniteEpochError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+    stopping = fit_with_dev_stopping(
+        model, train[0], config, dev_perplexity, higher_is_better=False, out=config.out,
+        throughput=(split, "words"), y=train[1], batch_size=config.batch_size,
+    )
     seconds = stopping.seconds
     epochs_run = len(stopping.history)
     words_per_second = split * epochs_run / max(seconds, 1e-9)

@@ -24,6 +24,10 @@ the input vectors, so every output vector starts at zero, as word2vec.c
 starts them:
 
     python recipes/word2vec.py --from skip_gram_en --corpus my.txt --out my_vectors
+
+Both tables are saved to `OUT.training` after every epoch: a run that was
+killed goes on after its last finished epoch with the same command plus
+`--resume` (the learning rate where that epoch left it).
 """
 
 import dataclasses
@@ -47,12 +51,15 @@ from zoo.models.word2vec_fine_tuning import extend_word2vec  # noqa: E402
 from zoo.models.word_vectors import WordVectors  # noqa: E402
 from zoo.training.distribution import distribution_scope  # noqa: E402
 from zoo.training.distribution import use_xla  # noqa: E402
+from zoo.training.fine_tuning_options import load_checkpoint_of  # noqa: E402
 from zoo.training.metrics_table import metrics_table  # noqa: E402
+from zoo.training.periodic_backup import PeriodicBackupAndRestore  # noqa: E402
 from zoo.training.recipe_config import OptionError  # noqa: E402
 from zoo.training.recipe_config import format_config  # noqa: E402
 from zoo.training.recipe_config import option  # noqa: E402
 from zoo.training.recipe_config import parse_config  # noqa: E402
-from zoo.training.runner_options import RunnerOptions  # noqa: E402
+from zoo.training.recipe_main import recipe_main  # noqa: E402
+from zoo.training.runner_options import ResumableRunnerOptions  # noqa: E402
 from zoo.training.runner_options import apply_precision  # noqa: E402
 from zoo.training.runner_options import runner_callbacks  # noqa: E402
 from zoo.training.word2vec_training import train_word2vec  # noqa: E402
@@ -74,7 +81,7 @@ ENGLISH_LICENSE = (
 
 
 @dataclasses.dataclass
-class Word2VecConfig(RunnerOptions):
+class Word2VecConfig(ResumableRunnerOptions):
     """Train skip-gram or CBOW word vectors."""
 
     corpus: str = option("english.txt", "text file, one sentence per line")
@@ -174,15 +181,7 @@ def read_corpus(config):
 
 def load_start(config):
     """The word vectors of --from; sets `config.dimension` to theirs."""
-    try:
-        start = zoo.load(config.from_checkpoint)
-    except zoo.CheckpointError as error:
-        raise OptionError(f"--from: {error}")
-    if not isinstance(start, WordVectors):
-        raise OptionError(
-            f"--from {config.from_checkpoint!r} is a {type(start).__name__} checkpoint, "
-            "not word vectors: the word2vec recipe continues training word vectors only"
-        )
+    start = load_checkpoint_of(config.from_checkpoint, WordVectors, "word2vec")
     if config.dimension and config.dimension != start.dimension:
         raise OptionError(
             f"--dimension is {config.dimension} but --from {config.from_checkpoint!r} "
@@ -218,6 +217,7 @@ def new_model(config, corpus, start):
     return model, grown
 
 
+@recipe_main
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     config = parse_config(Word2VecConfig, argv)
@@ -227,39 +227,45 @@ def main(argv=None):
         if config.model not in MODELS:
             raise OptionError(f"--model must be one of {', '.join(MODELS)}, got {config.model!r}")
         apply_precision(config.precision)
+        state_dir = config.checked_state_dir(config.out)
         start_vectors = load_start(config) if config.from_checkpoint else None
         corpus = read_corpus(config)
     except (DataFormatError, FileNotFoundError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(f"corpus: {corpus}; {corpus.total_words:,} words read")
+    callbacks = runner_callbacks(config)
+    if state_dir:
+        # Both tables after every epoch: --resume goes on after the last one.
+        callbacks.append(PeriodicBackupAndRestore(state_dir, every_seconds=0))
     start = time.time()
-    try:
-        with distribution_scope(config.distribute):
-            model, corpus = new_model(config, corpus, start_vectors)
-            history = train_word2vec(
-                model,
-                corpus,
-                epochs=config.epochs,
-                batch_size=config.batch_size,
-                window=config.window,
-                negative=config.negative,
-                sample=config.sample,
-                min_learning_rate=config.min_learning_rate,
-                seed=config.seed,
-                verbose=1 if sys.stdout.isatty() else 0,
-                callbacks=runner_callbacks(config),
-                jit_compile=use_xla(config.distribute),
-            )
-    except OptionError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    with distribution_scope(config.distribute):
+        model, corpus = new_model(config, corpus, start_vectors)
+        history = train_word2vec(
+            model,
+            corpus,
+            epochs=config.epochs,
+            batch_size=config.batch_size,
+            window=config.window,
+            negative=config.negative,
+            sample=config.sample,
+            min_learning_rate=config.min_learning_rate,
+            seed=config.seed,
+            verbose=1 if sys.stdout.isatty() else 0,
+            callbacks=callbacks,
+            jit_compile=use_xla(config.distribute),
+        )
     if model.stop_training:
-        print("error: training stopped on a NaN/Inf loss; nothing written", file=sys.stderr)
+        kept = f"; {state_dir} keeps the last good epoch" if state_dir else ""
+        print(f"error: training stopped on a NaN/Inf loss; nothing written{kept}", file=sys.stderr)
         return 1
     seconds = time.time() - start
-    words_per_second = corpus.total_words * config.epochs / seconds
-    print(f"trained {config.epochs} epochs in {seconds:.0f} s ({words_per_second:,.0f} words/s); loss per epoch:",
+    epochs_run = len(history["loss"])
+    words_per_second = corpus.total_words * epochs_run / seconds
+    resumed = history["initial_epoch"]
+    if resumed:
+        print(f"resumed from {state_dir} after epoch {resumed}")
+    print(f"trained {epochs_run} epochs in {seconds:.0f} s ({words_per_second:,.0f} words/s); loss per epoch:",
           " ".join(f"{loss:.4f}" for loss in history["loss"]))
     vectors = model.word_vectors(corpus.words, corpus.counts.tolist())
     print("evaluation:")
@@ -267,6 +273,7 @@ def main(argv=None):
     metrics["training"] = {
         "seconds": round(seconds),
         "words_per_second": round(words_per_second),
+        **({"resumed_after_epoch": resumed} if resumed else {}),
         "corpus_words": corpus.total_words,
         "vocabulary": corpus.vocabulary_size,
         "backend": keras.backend.backend(),

@@ -1,26 +1,17 @@
 """recipes/binary_adder.py: gradient clipping on by default, a tiny run
 through `train_candidates` end to end, and (slow) the exact adder."""
 
-import importlib.util
-from pathlib import Path
 
 import pytest
 
 import zoo
 from zoo.training.recipe_config import OptionError
 from zoo.training.recipe_config import parse_config
-
-
-def load_recipe():
-    path = Path(__file__).resolve().parents[2] / "recipes" / "binary_adder.py"
-    spec = importlib.util.spec_from_file_location("binary_adder_recipe", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from zoo.training.recipe_registry import load_recipe
 
 
 def test_the_optimizer_clips_gradient_norms_by_default():
-    recipe = load_recipe()
+    recipe = load_recipe("binary_adder")
     config = parse_config(recipe.BinaryAdderConfig, [])
     optimizer = recipe.build_optimizer(config)
     assert optimizer.clipnorm == config.clipnorm == 1.0
@@ -33,7 +24,7 @@ def test_the_optimizer_clips_gradient_norms_by_default():
 
 def test_a_tiny_run_trains_every_candidate_and_saves_the_kept_one(tmp_path, capsys):
     out = tmp_path / "adder"
-    status = load_recipe().main(
+    status = load_recipe("binary_adder").main(
         ["--units", "3", "--epochs", "2", "--candidates", "2", "--robustness-draws", "1",
          "--eval-bits", "8", "--eval-pairs", "4", "--out", str(out)]
     )
@@ -48,7 +39,7 @@ def test_a_tiny_run_trains_every_candidate_and_saves_the_kept_one(tmp_path, caps
 
 def test_a_negative_clipnorm_exits_with_status_2(tmp_path, capsys):
     out = tmp_path / "adder"
-    assert load_recipe().main(["--epochs", "1", "--clipnorm", "-1", "--out", str(out)]) == 2
+    assert load_recipe("binary_adder").main(["--epochs", "1", "--clipnorm", "-1", "--out", str(out)]) == 2
     assert "--clipnorm must be >= 0" in capsys.readouterr().err
     assert not out.exists()
 
@@ -56,7 +47,7 @@ def test_a_negative_clipnorm_exits_with_status_2(tmp_path, capsys):
 @pytest.mark.slow
 def test_the_default_recipe_adds_1000_bit_numbers_exactly(tmp_path):
     out = tmp_path / "adder"
-    assert load_recipe().main(["--eval-pairs", "50", "--out", str(out)]) == 0
+    assert load_recipe("binary_adder").main(["--eval-pairs", "50", "--out", str(out)]) == 0
     adder = zoo.load(str(out))
     assert adder.card.metrics["test_1000_bits"]["exact_sum_accuracy"] == 1.0
     assert adder.add(2**1000 - 1, 1) == 2**1000

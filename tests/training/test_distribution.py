@@ -8,31 +8,15 @@ that summed instead of averaging would double it), and the tagger recipe
 must train and save with `--distribute`."""
 
 import json
-import os
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from two_devices import run_on_two_devices
+from two_devices import run_recipe_on_two_devices
 
-TWO_DEVICES = textwrap.dedent(
-    """
-    import os, sys
-    if os.environ["KERAS_BACKEND"] == "jax":
-        os.environ["XLA_FLAGS"] = "--xla_force_host_platform_device_count=2"
-    else:
-        import tensorflow as tf
-        cpu = tf.config.list_physical_devices("CPU")[0]
-        tf.config.set_logical_device_configuration(
-            cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
-    """
-)
-
-ONE_STEP = TWO_DEVICES + textwrap.dedent(
+ONE_STEP = textwrap.dedent(
     """
     import json
     import numpy as np
@@ -53,23 +37,12 @@ ONE_STEP = TWO_DEVICES + textwrap.dedent(
 )
 
 
-def run(script, *args, backend):
-    environment = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
-    environment.pop("XLA_FLAGS", None)
-    result = subprocess.run(
-        [sys.executable, "-c", script, *args], capture_output=True, text=True,
-        env=environment, cwd=ROOT, timeout=900,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
-
-
 @pytest.mark.parametrize("backend", ["tensorflow", "jax"])
 def test_one_data_parallel_step_equals_the_whole_batch_gradient(backend):
     rng = np.random.default_rng(0)
     x = rng.normal(size=(8, 3)).astype("float32")
     y = rng.normal(size=(8, 1)).astype("float32")
-    printed = run(ONE_STEP, json.dumps(x.tolist()), json.dumps(y.tolist()), backend=backend)
+    printed = run_on_two_devices(ONE_STEP, json.dumps(x.tolist()), json.dumps(y.tolist()), backend=backend)
     result = json.loads(printed.strip().splitlines()[-1])
     assert result["devices"] == 2
     assert "over 2 devices" in printed
@@ -79,17 +52,6 @@ def test_one_data_parallel_step_equals_the_whole_batch_gradient(backend):
     bias = 0.0 - 0.1 * (2 * error).mean()
     np.testing.assert_allclose(result["kernel"], kernel, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(result["bias"], [bias], rtol=1e-5, atol=1e-6)
-
-
-TAGGER = TWO_DEVICES + textwrap.dedent(
-    """
-    import importlib.util
-    spec = importlib.util.spec_from_file_location("tagger_recipe", "recipes/tagger.py")
-    recipe = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(recipe)
-    sys.exit(recipe.main(sys.argv[1:]))
-    """
-)
 
 
 @pytest.mark.slow
@@ -104,8 +66,8 @@ def test_tagger_recipe_trains_with_distribute(tmp_path, backend):
     data = tmp_path / "data.conllu"
     data.write_text("\n".join(lines) + "\n")
     out = tmp_path / "tagger"
-    printed = run(
-        TAGGER, "--train", str(data), "--dev", str(data), "--label-cols", "upos",
+    printed = run_recipe_on_two_devices(
+        "tagger", "--train", str(data), "--dev", str(data), "--label-cols", "upos",
         "--units", "8", "--num-layers", "1", "--word-dim", "8", "--character-encoder", "cnn",
         "--character-units", "4", "--dropout", "0", "--word-dropout", "0",
         "--batch-size", "16", "--learning-rate", "0.02", "--epochs", "3",

@@ -4,46 +4,12 @@ process (devices are fixed when the backend starts): it trains, saves a
 checkpoint that loads, and fine-tunes from it with `--from`, distributed
 too."""
 
-import os
-import subprocess
-import sys
-import textwrap
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from two_devices import run_recipe_on_two_devices
+
 PHONES = dict(zip("abcdefg", ["AE1", "B", "K", "D", "EH0", "F", "G"]))
-
-G2P_ON_TWO_DEVICES = textwrap.dedent(
-    """
-    import os, sys
-    if os.environ["KERAS_BACKEND"] == "jax":
-        os.environ["XLA_FLAGS"] = "--xla_force_host_platform_device_count=2"
-    else:
-        import tensorflow as tf
-        cpu = tf.config.list_physical_devices("CPU")[0]
-        tf.config.set_logical_device_configuration(
-            cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
-    import importlib.util
-    spec = importlib.util.spec_from_file_location("g2p_recipe", "recipes/g2p.py")
-    recipe = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(recipe)
-    sys.exit(recipe.main(sys.argv[1:]))
-    """
-)
-
-
-def run_recipe(*args, backend):
-    environment = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
-    environment.pop("XLA_FLAGS", None)
-    result = subprocess.run(
-        [sys.executable, "-c", G2P_ON_TWO_DEVICES, *args], capture_output=True, text=True,
-        env=environment, cwd=ROOT, timeout=900,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
 
 
 def write_dictionary(path, letters, seed):
@@ -59,8 +25,10 @@ def test_g2p_recipe_trains_and_fine_tunes_with_distribute(tmp_path, backend):
     base = tmp_path / "g2p"
     tiny = ["--units", "8", "--num-layers", "1", "--embedding-dim", "8", "--dropout", "0",
             "--batch-size", "16", "--beam-width", "2", "--epochs", "2", "--distribute"]
-    printed = run_recipe("--cmudict", str(tmp_path / "old.dict"), "--learning-rate", "0.02",
-                         *tiny, "--out", str(base), backend=backend)
+    printed = run_recipe_on_two_devices(
+        "g2p", "--cmudict", str(tmp_path / "old.dict"), "--learning-rate", "0.02", *tiny,
+        "--out", str(base), backend=backend,
+    )
     assert "over 2 devices" in printed and "epoch 2:" in printed
     import zoo
 
@@ -73,8 +41,10 @@ def test_g2p_recipe_trains_and_fine_tunes_with_distribute(tmp_path, backend):
     # Fine-tune on data with a new letter and phone, still on 2 devices.
     write_dictionary(tmp_path / "new.dict", "abcdefg", seed=1)
     tuned = tmp_path / "g2p_tuned"
-    printed = run_recipe("--from", str(base), "--cmudict", str(tmp_path / "new.dict"), *tiny,
-                         "--out", str(tuned), backend=backend)
+    printed = run_recipe_on_two_devices(
+        "g2p", "--from", str(base), "--cmudict", str(tmp_path / "new.dict"), *tiny,
+        "--out", str(tuned), backend=backend,
+    )
     assert "over 2 devices" in printed
     assert "vocabularies grown by letters +1, phones +1" in printed
     model = zoo.load(str(tuned))

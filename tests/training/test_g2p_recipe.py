@@ -2,24 +2,15 @@
 early-stops, evaluates with beam search, writes a checkpoint that loads,
 and a second run resumes instead of starting over."""
 
-import importlib.util
 import zlib
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 import zoo
+from zoo.training.recipe_registry import load_recipe
 
 PHONES = dict(zip("abcdefgh", ["AE1", "B", "K", "D", "EH0", "F", "G", "HH"]))
-
-
-def load_recipe():
-    path = Path(__file__).resolve().parents[2] / "recipes" / "g2p.py"
-    spec = importlib.util.spec_from_file_location("g2p_recipe", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def synthetic_dictionary(path):
@@ -33,7 +24,7 @@ def synthetic_dictionary(path):
 def test_recipe_trains_evaluates_saves_and_resumes(tmp_path, capsys):
     words = synthetic_dictionary(tmp_path / "tiny.dict")
     test_words = [w for w in words if zlib.crc32(w.encode()) % 10 == 0]
-    recipe = load_recipe()
+    recipe = load_recipe("g2p")
     argv = ["--cmudict", str(tmp_path / "tiny.dict"), "--units", "32", "--num-layers", "1",
             "--embedding-dim", "16", "--dropout", "0", "--batch-size", "16",
             "--learning-rate", "0.01", "--beam-width", "3", "--epochs", "5",

@@ -3,9 +3,7 @@ and the old probabilities up to one known factor (checked in numpy), new
 characters are learned while the old text stays well predicted, frozen
 parts do not move, and the recipe's --from refuses what it cannot use."""
 
-import importlib.util
 import math
-from pathlib import Path
 
 import keras
 import numpy as np
@@ -17,6 +15,7 @@ from zoo.data.bptt_batches import BPTTBatches
 from zoo.models.language_model import LanguageModel
 from zoo.models.language_model_fine_tuning import extend_language_model
 from zoo.models.language_model_fine_tuning import freeze_language_model
+from zoo.training.recipe_registry import load_recipe
 
 TINY = dict(embedding_dim=8, units=24, num_layers=1, seed=0)
 OLD_WORDS = ["ab", "abc", "cd", "bad", "dab", "cab"]
@@ -32,14 +31,6 @@ def text_of(words, lines, seed):
 def fit(model, text, epochs, learning_rate):
     model.compile(optimizer=keras.optimizers.Adam(learning_rate))
     model.fit(BPTTBatches(model.encode(text), batch_size=8, bptt=20), epochs=epochs, verbose=0)
-
-
-def load_recipe():
-    path = Path(__file__).resolve().parents[2] / "recipes" / "lm.py"
-    spec = importlib.util.spec_from_file_location("lm_recipe", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +139,7 @@ def test_bad_arguments_say_what_is_wrong(old_model):
 
 
 def test_learning_rate_defaults_lower_when_fine_tuning():
-    recipe = load_recipe()
+    recipe = load_recipe("lm")
     assert recipe.LMConfig().learning_rate == 2e-3
     assert recipe.LMConfig(from_checkpoint="x").learning_rate == 5e-4
     assert recipe.LMConfig(from_checkpoint="x", learning_rate=0.1).learning_rate == 0.1
@@ -181,7 +172,7 @@ def test_bad_fine_tuning_options_exit_2_and_write_nothing(
 ):
     out = tmp_path / "never_written"
     options = [base_checkpoint if option == "BASE" else option for option in options]
-    assert load_recipe().main(recipe_argv(tmp_path, out) + options) == 2
+    assert load_recipe("lm").main(recipe_argv(tmp_path, out) + options) == 2
     error = capsys.readouterr().err
     assert message in error and len(error.strip().splitlines()) == 1
     assert sorted(path.name for path in tmp_path.iterdir()) == ["new.txt", "new_dev.txt"]
@@ -191,7 +182,7 @@ def test_recipe_fine_tunes_from_a_checkpoint(tmp_path, capsys, old_model, base_c
     out = tmp_path / "tuned"
     argv = recipe_argv(tmp_path, out) + ["--from", base_checkpoint, "--freeze", "embeddings",
                                          "--units", "99"]
-    assert load_recipe().main(argv) == 0
+    assert load_recipe("lm").main(argv) == 0
     printed = capsys.readouterr().out
     assert f"fine-tuning {base_checkpoint}" in printed
     assert "vocabulary grown by 3" in printed and "frozen: embeddings" in printed

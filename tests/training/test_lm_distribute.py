@@ -9,31 +9,15 @@ gradient summed instead of averaged over replicas, would not). And the
 recipe must train, score and save with `--distribute` (slow)."""
 
 import json
-import os
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from two_devices import run_on_two_devices
+from two_devices import run_recipe_on_two_devices
 
-TWO_DEVICES = textwrap.dedent(
-    """
-    import os, sys
-    if os.environ["KERAS_BACKEND"] == "jax":
-        os.environ["XLA_FLAGS"] = "--xla_force_host_platform_device_count=2"
-    else:
-        import tensorflow as tf
-        cpu = tf.config.list_physical_devices("CPU")[0]
-        tf.config.set_logical_device_configuration(
-            cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
-    """
-)
-
-ONE_EPOCH = TWO_DEVICES + textwrap.dedent(
+ONE_EPOCH = textwrap.dedent(
     """
     import json
     import numpy as np
@@ -59,32 +43,10 @@ ONE_EPOCH = TWO_DEVICES + textwrap.dedent(
     """
 )
 
-RECIPE = TWO_DEVICES + textwrap.dedent(
-    """
-    import importlib.util
-    spec = importlib.util.spec_from_file_location("lm_recipe", "recipes/lm.py")
-    recipe = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(recipe)
-    sys.exit(recipe.main(sys.argv[1:]))
-    """
-)
-
-
-def run(script, *args, backend):
-    environment = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
-    environment.pop("XLA_FLAGS", None)
-    result = subprocess.run(
-        [sys.executable, "-c", script, *args], capture_output=True, text=True,
-        env=environment, cwd=ROOT, timeout=900,
-    )
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
-    return result.stdout
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("backend", ["tensorflow", "jax"])
 def test_an_epoch_on_two_devices_equals_the_epoch_on_one(backend):
-    printed = run(ONE_EPOCH, backend=backend)
+    printed = run_on_two_devices(ONE_EPOCH, backend=backend)
     result = json.loads(printed.strip().splitlines()[-1])
     one, two = result["one"], result["two"]
     assert "over 2 devices" in printed
@@ -105,8 +67,8 @@ def test_lm_recipe_trains_with_distribute(tmp_path, backend):
         lines = (" ".join(rng.choice(words, size=6)) for _ in range(count))
         (tmp_path / f"{name}.txt").write_text("".join(line + "\n" for line in lines))
     out = tmp_path / "lm"
-    printed = run(
-        RECIPE, "--text", str(tmp_path / "train.txt"), "--dev-text", str(tmp_path / "dev.txt"),
+    printed = run_recipe_on_two_devices(
+        "lm", "--text", str(tmp_path / "train.txt"), "--dev-text", str(tmp_path / "dev.txt"),
         "--level", "char", "--embedding-dim", "8", "--units", "16", "--num-layers", "1",
         "--output-dropout", "0", "--batch-size", "8", "--bptt", "20", "--epochs", "3",
         "--learning-rate", "0.02", "--out", str(out), "--distribute", backend=backend,

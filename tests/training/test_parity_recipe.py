@@ -1,8 +1,6 @@
 """recipes/parity.py: gradient clipping on by default, a tiny run through
 `train_candidates` end to end, and (slow) the exact parity RNN."""
 
-import importlib.util
-from pathlib import Path
 
 import pytest
 
@@ -10,18 +8,11 @@ import zoo
 from zoo.models.parity_rnn import ParityRNN
 from zoo.training.recipe_config import OptionError
 from zoo.training.recipe_config import parse_config
-
-
-def load_recipe():
-    path = Path(__file__).resolve().parents[2] / "recipes" / "parity.py"
-    spec = importlib.util.spec_from_file_location("parity_recipe", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from zoo.training.recipe_registry import load_recipe
 
 
 def test_the_optimizer_clips_gradient_norms_by_default():
-    recipe = load_recipe()
+    recipe = load_recipe("parity")
     config = parse_config(recipe.ParityConfig, [])
     optimizer = recipe.build_optimizer(config)
     assert optimizer.clipnorm == config.clipnorm == 1.0
@@ -34,7 +25,7 @@ def test_the_optimizer_clips_gradient_norms_by_default():
 
 def test_a_tiny_run_trains_every_candidate_and_saves_the_kept_one(tmp_path, capsys):
     out = tmp_path / "parity"
-    status = load_recipe().main(
+    status = load_recipe("parity").main(
         ["--units", "3", "--train-bits", "3", "--steps", "2", "--candidates", "2",
          "--robustness-draws", "1", "--eval-bits", "8", "--eval-strings", "4",
          "--long-bits", "16", "--out", str(out)]
@@ -52,7 +43,7 @@ def test_a_tiny_run_trains_every_candidate_and_saves_the_kept_one(tmp_path, caps
 def test_the_default_recipe_is_exact_on_long_strings(tmp_path):
     out = tmp_path / "parity"
     argv = ["--eval-strings", "200", "--long-bits", "10000", "--out", str(out)]
-    assert load_recipe().main(argv) == 0
+    assert load_recipe("parity").main(argv) == 0
     model = zoo.load(str(out))
     assert model.card.metrics["test_1000_bits"]["exact_parity_accuracy"] == 1.0
     assert model.parity("1" * 2001) == 1

@@ -4,9 +4,7 @@ do not move, and the g2p recipe's --from / --freeze refuse bad values with
 status 2, writing nothing."""
 
 import doctest
-import importlib.util
 import json
-from pathlib import Path
 
 import keras
 import numpy as np
@@ -18,6 +16,7 @@ from zoo.models import seq2seq_fine_tuning
 from zoo.models.seq2seq import Seq2Seq
 from zoo.models.seq2seq_fine_tuning import extend_seq2seq
 from zoo.models.seq2seq_fine_tuning import freeze_seq2seq
+from zoo.training.recipe_registry import load_recipe
 
 # The old task reads letters a-f, one phone each; the new data adds the
 # letter g and its phone G, which the old model has never seen.
@@ -157,14 +156,6 @@ def test_module_examples_run():
 # ---- recipes/g2p.py --from ---------------------------------------------------
 
 
-def load_recipe():
-    path = Path(__file__).resolve().parents[2] / "recipes" / "g2p.py"
-    spec = importlib.util.spec_from_file_location("g2p_recipe", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def write_dictionary(path, words):
     """A CMUdict-format file of `words`."""
     path.write_text("".join(f"{w} {' '.join(pronunciation(w))}\n" for w in sorted(set(words))))
@@ -176,7 +167,7 @@ def test_recipe_fine_tunes_from_a_checkpoint(old_model, tmp_path, capsys):
     words = random_words(160, seed=10, letters=NEW_LETTERS)
     write_dictionary(tmp_path / "new.dict", words)
     out = tmp_path / "tuned_g2p"
-    recipe = load_recipe()
+    recipe = load_recipe("g2p")
     argv = ["--from", str(base), "--cmudict", str(tmp_path / "new.dict"), "--units", "99",
             "--freeze", "encoder", "--epochs", "1", "--beam-width", "1", "--out", str(out)]
     assert recipe.main(argv) == 0
@@ -196,7 +187,7 @@ def test_recipe_fine_tunes_from_a_checkpoint(old_model, tmp_path, capsys):
 
 
 def test_learning_rate_defaults_lower_when_fine_tuning():
-    recipe = load_recipe()
+    recipe = load_recipe("g2p")
     assert recipe.G2pConfig().learning_rate == 2e-3
     assert recipe.G2pConfig(from_checkpoint="x").learning_rate == 5e-4
     assert recipe.G2pConfig(from_checkpoint="x", learning_rate=0.1).learning_rate == 0.1
@@ -216,7 +207,7 @@ def test_bad_fine_tuning_options_exit_2_and_write_nothing(tmp_path, capsys, opti
     write_dictionary(tmp_path / "tiny.dict", random_words(40, seed=0, letters=OLD_LETTERS))
     out = tmp_path / "never_written"
     argv = ["--cmudict", str(tmp_path / "tiny.dict"), "--out", str(out), *options]
-    assert load_recipe().main(argv) == 2
+    assert load_recipe("g2p").main(argv) == 2
     error = capsys.readouterr().err
     assert message in error and len(error.strip().splitlines()) == 1
     assert sorted(path.name for path in tmp_path.iterdir()) == ["tiny.dict"]

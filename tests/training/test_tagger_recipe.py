@@ -2,7 +2,6 @@
 then fine-tunes it with --from on data with new words and a new label; bad
 --from / --freeze values exit with status 2 and write nothing."""
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -10,18 +9,11 @@ import numpy as np
 import pytest
 
 import zoo
+from zoo.training.recipe_registry import load_recipe
 
 NOUNS = [f"n{i}" for i in range(6)]
 VERBS = [f"v{i}" for i in range(6)]
 ADJECTIVES = ["big", "red", "old"]
-
-
-def load_recipe():
-    path = Path(__file__).resolve().parents[2] / "recipes" / "tagger.py"
-    spec = importlib.util.spec_from_file_location("tagger_recipe", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def write_conllu(path, count, seed, adjectives=False):
@@ -54,7 +46,7 @@ def accuracy(tagger, sentences):
 
 
 def test_train_then_fine_tune_on_new_words_and_labels(tmp_path, capsys):
-    recipe = load_recipe()
+    recipe = load_recipe("tagger")
     old_train = tmp_path / "old_train.conllu"
     write_conllu(old_train, 96, seed=0)
     old_dev = write_conllu(tmp_path / "old_dev.conllu", 32, seed=1)
@@ -89,7 +81,7 @@ def test_train_then_fine_tune_on_new_words_and_labels(tmp_path, capsys):
 
 
 def test_learning_rate_defaults_lower_when_fine_tuning():
-    recipe = load_recipe()
+    recipe = load_recipe("tagger")
     assert recipe.TaggerConfig().learning_rate == 2e-3
     assert recipe.TaggerConfig(from_checkpoint="x").learning_rate == 5e-4
     assert recipe.TaggerConfig(from_checkpoint="x", learning_rate=0.1).learning_rate == 0.1
@@ -105,7 +97,7 @@ def test_learning_rate_defaults_lower_when_fine_tuning():
     ],
 )
 def test_bad_fine_tuning_options_exit_2_and_write_nothing(tmp_path, capsys, options, message):
-    recipe = load_recipe()
+    recipe = load_recipe("tagger")
     data = tmp_path / "data.conllu"
     write_conllu(data, 4, seed=0)
     out = tmp_path / "never_written"
@@ -117,7 +109,7 @@ def test_bad_fine_tuning_options_exit_2_and_write_nothing(tmp_path, capsys, opti
 
 
 def test_resume_continues_and_precision_and_logdir_apply(tmp_path, capsys):
-    recipe = load_recipe()
+    recipe = load_recipe("tagger")
     data = tmp_path / "data.conllu"
     write_conllu(data, 32, seed=0)
     out = str(tmp_path / "tagger")
@@ -139,7 +131,7 @@ def test_resume_continues_and_precision_and_logdir_apply(tmp_path, capsys):
 
 
 def test_bad_precision_exits_2(tmp_path, capsys):
-    recipe = load_recipe()
+    recipe = load_recipe("tagger")
     data = tmp_path / "data.conllu"
     write_conllu(data, 4, seed=0)
     argv = ["--train", str(data), "--dev", str(data), "--precision", "float8",

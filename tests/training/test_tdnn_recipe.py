@@ -2,7 +2,6 @@
 baseline on held-out sentences and writes a checkpoint that loads; bad
 options exit with status 2 and write nothing."""
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import numpy as np
 import pytest
 
 import zoo
+from zoo.training.recipe_registry import load_recipe
 
 # Each word's possible successors: a small grammar a 2-word context predicts
 # far better than word frequencies can.
@@ -17,17 +17,9 @@ NEXT = {"the": ["cat", "dog"], "a": ["cat", "dog"], "cat": ["sat", "ran"], "dog"
         "sat": ["on"], "ran": ["to"], "on": ["the", "a"], "to": ["the", "a"]}
 
 
-def load_recipe():
-    path = Path(__file__).resolve().parents[2] / "recipes" / "tdnn.py"
-    spec = importlib.util.spec_from_file_location("tdnn_recipe", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def recipe():
-    return load_recipe()
+    return load_recipe("tdnn")
 
 
 @pytest.fixture

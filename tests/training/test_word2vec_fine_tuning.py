@@ -12,7 +12,6 @@ kitten's contexts are cat's, so continued training must put kitten next to
 cat, and no nearer to any other noun than the old nouns are to each other.
 """
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from zoo.models.skip_gram import SkipGram
 from zoo.models.word2vec_fine_tuning import WORD2VEC_MODELS
 from zoo.models.word2vec_fine_tuning import extend_word2vec
 from zoo.models.word_vectors import WordVectors
+from zoo.training.recipe_registry import load_recipe
 from zoo.training.word2vec_training import train_word2vec
 
 NOUNS = ["cat", "dog", "cow", "owl", "bee", "ant"]
@@ -132,14 +132,6 @@ def test_a_new_word_in_an_old_words_contexts_lands_next_to_it(old_vectors, model
         assert nearest in CONTEXTS[noun], noun
 
 
-def load_recipe():
-    path = Path(__file__).resolve().parents[2] / "recipes" / "word2vec.py"
-    spec = importlib.util.spec_from_file_location("word2vec_recipe", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture
 def evaluation_options(tmp_path):
     pairs = write_lines(tmp_path / "pairs.txt", [["cat", "cat_0", "9"], ["cat", "dog_0", "1"],
@@ -150,7 +142,7 @@ def evaluation_options(tmp_path):
 
 
 def test_recipe_continues_training_from_its_own_checkpoint(tmp_path, capsys, evaluation_options):
-    recipe = load_recipe()
+    recipe = load_recipe("word2vec")
     options = [*evaluation_options, "--window", "3", "--sample", "0", "--batch-size", "64",
                "--min-count", "3", "--epochs", "3"]
     base = str(tmp_path / "base_vectors")
@@ -178,7 +170,7 @@ def test_recipe_continues_training_from_its_own_checkpoint(tmp_path, capsys, eva
 
 
 def test_learning_rate_and_dimension_defaults_depend_on_from():
-    recipe = load_recipe()
+    recipe = load_recipe("word2vec")
     assert recipe.Word2VecConfig().learning_rate == 0.025
     assert recipe.Word2VecConfig().dimension == 100
     assert recipe.Word2VecConfig(from_checkpoint="x").learning_rate == 0.01
@@ -203,14 +195,14 @@ def checkpoints(tmp_path_factory):
 @pytest.mark.parametrize(
     "options, message",
     [
-        (["--from", "{skip_gram}"], "is a SkipGram checkpoint, not word vectors"),
+        (["--from", "{skip_gram}"], "is a SkipGram checkpoint, not a WordVectors"),
         (["--from", "{missing}"], "--from: "),
         (["--from", "{vectors}", "--dimension", "16"], "--dimension is 16 but --from"),
         (["--from", "{vectors}", "--min-count", "50"], "nothing to train on"),
     ],
 )
 def test_bad_from_exits_2_and_writes_nothing(tmp_path, capsys, checkpoints, options, message):
-    recipe = load_recipe()
+    recipe = load_recipe("word2vec")
     paths = {**checkpoints, "missing": str(tmp_path / "no_such_checkpoint")}
     corpus = write_lines(tmp_path / "new.txt", noun_sentences(20, seed=0, nouns=["cat", "dog"]))
     out = tmp_path / "never_written"
@@ -222,7 +214,7 @@ def test_bad_from_exits_2_and_writes_nothing(tmp_path, capsys, checkpoints, opti
 
 
 def test_a_similarity_file_with_no_known_pair_does_not_lose_the_vectors(tmp_path, capsys):
-    recipe = load_recipe()
+    recipe = load_recipe("word2vec")
     unknown = write_lines(tmp_path / "unknown.txt", [["zebra", "okapi", "7"]])
     analogies = tmp_path / "analogies.txt"
     analogies.write_text(": nouns\ncat cat_0 dog dog_0\n")

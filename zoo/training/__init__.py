@@ -6,6 +6,8 @@ from zoo.training.distribution import distribution_scope
 from zoo.training.distribution import use_xla
 from zoo.training.distribution import visible_devices
 from zoo.training.edit_distance import edit_distance
+from zoo.training.fine_tuning_options import FineTuningOptions
+from zoo.training.fine_tuning_options import load_checkpoint_of
 from zoo.training.g2p_metrics import evaluate_g2p
 from zoo.training.g2p_metrics import phone_error_rate
 from zoo.training.g2p_metrics import word_error_rate
@@ -13,9 +15,11 @@ from zoo.training.fit_with_dev_stopping import NoFiniteEpochError
 from zoo.training.fit_with_dev_stopping import fit_with_dev_stopping
 from zoo.training.metrics_table import metrics_table
 from zoo.training.non_finite_loss_stop import NonFiniteLossStop
+from zoo.training.periodic_backup import PeriodicBackupAndRestore
 from zoo.training.recipe_config import OptionError
 from zoo.training.recipe_config import option
 from zoo.training.recipe_config import parse_config
+from zoo.training.recipe_main import recipe_main
 from zoo.training.runner_options import ResumableRunnerOptions
 from zoo.training.runner_options import RunnerOptions
 from zoo.training.runner_options import apply_precision

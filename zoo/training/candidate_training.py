@@ -5,15 +5,24 @@ import os
 import time
 
 from zoo.training.distribution import distribution_scope
+from zoo.training.periodic_backup import PeriodicBackupAndRestore
 from zoo.training.runner_options import apply_precision
 from zoo.training.runner_options import runner_callbacks
 
 
-def candidate_callbacks(config, seed):
-    """The runner's callbacks for the candidate of `seed`; TensorBoard logs go to LOGDIR/seed_N."""
+def candidate_callbacks(config, seed, state_dir=None):
+    """The runner's callbacks for the candidate of `seed`.
+
+    TensorBoard logs go to LOGDIR/seed_N; with `state_dir`, a
+    `PeriodicBackupAndRestore` keeps the candidate's training state in
+    STATE_DIR/seed_N (and restores it when there is one).
+    """
     if config.logdir:
         config = dataclasses.replace(config, logdir=os.path.join(config.logdir, f"seed_{seed}"))
-    return runner_callbacks(config)
+    callbacks = runner_callbacks(config)
+    if state_dir:
+        callbacks.append(PeriodicBackupAndRestore(os.path.join(state_dir, f"seed_{seed}")))
+    return callbacks
 
 
 def train_candidates(config, train_one, score, rank=None, log=print):
@@ -27,6 +36,14 @@ def train_candidates(config, train_one, score, rank=None, log=print):
     printed once, then for each seed calls `train_one(seed, callbacks)`
     (`callbacks`: the runner's, with TensorBoard logs in LOGDIR/seed_N),
     scores the model and logs one line.
+
+    With a `ResumableRunnerOptions` config, each candidate's training state
+    is kept in `OUT.training/seed_N` (`PeriodicBackupAndRestore`: every 30 s
+    and when its training ends). `--resume` then goes on where a killed run
+    stopped: finished candidates train no more epochs (their `fit` starts
+    after the last one) and are scored again, the candidate in progress
+    goes on from its last save. Without `--resume` an existing state is an
+    error. `train_one` must pass `callbacks` to its `fit`.
 
     Args:
         config: a `RunnerOptions` with a `candidates` field (a recipe config).
@@ -44,8 +61,9 @@ def train_candidates(config, train_one, score, rank=None, log=print):
         `scores`, a dict from every seed to its metrics.
 
     Raises:
-        OptionError: a bad `--precision`, or `--distribute` on a backend
-            without a data-parallel engine.
+        OptionError: a bad `--precision`, `--distribute` on a backend
+            without a data-parallel engine, or a training state without
+            `--resume`.
         ValueError: `config.candidates` is below 1.
 
     Example:
@@ -71,12 +89,16 @@ def train_candidates(config, train_one, score, rank=None, log=print):
         raise ValueError(f"`candidates` must be at least 1, got {config.candidates}")
     rank = rank or (lambda metrics: tuple(metrics.values()))
     apply_precision(config.precision)
+    state_dir = config.checked_state_dir(config.out) if hasattr(config, "resume") else None
+    if state_dir and config.resume:
+        log(f"resuming from {state_dir}" if os.path.isdir(state_dir)
+            else f"--resume: no training state in {state_dir}, starting a new run")
     scores = {}
     best = None
     with distribution_scope(config.distribute):
         for seed in range(config.candidates):
             start = time.time()
-            model = train_one(seed, candidate_callbacks(config, seed))
+            model = train_one(seed, candidate_callbacks(config, seed, state_dir))
             metrics = score(model)
             scores[seed] = metrics
             shown = ", ".join(f"{name} {value:.5g}" for name, value in metrics.items())

@@ -72,6 +72,21 @@ class ResumableRunnerOptions(RunnerOptions):
             return self.state_dir
         return os.path.normpath(out) + ".training" if out else None
 
+    def checked_state_dir(self, out):
+        """`state_dir_for(out)`, after checking that `--resume` was given if
+        a training state is already there.
+
+        Raises:
+            OptionError: the folder holds a state and `--resume` was not given.
+        """
+        state_dir = self.state_dir_for(out)
+        if state_dir and os.path.isdir(state_dir) and os.listdir(state_dir) and not self.resume:
+            raise OptionError(
+                f"{state_dir} holds the training state of an earlier run: pass --resume "
+                "to continue it, or delete that folder to start over"
+            )
+        return state_dir
+
 
 def apply_precision(precision):
     """Set Keras' global dtype policy; call it before building the model.

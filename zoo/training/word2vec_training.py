@@ -53,11 +53,16 @@ def train_word2vec(
         callbacks: list of `keras.callbacks.Callback`, called as `fit`
             calls them with the batch and epoch `loss` (so
             `NonFiniteLossStop` and `TensorBoard` work); one that sets
-            `model.stop_training` stops training after the batch.
+            `model.stop_training` stops training after the batch. As in
+            `fit`, a `keras.callbacks.BackupAndRestore` (or
+            `PeriodicBackupAndRestore`) restores its saved tables and
+            training goes on after its last saved epoch, the learning rate
+            where that epoch left it.
 
     Returns:
-        A dict of per-epoch lists: `loss` (mean over the epoch's batches),
-        `words_per_second` and `seconds`.
+        A dict of per-epoch lists over the epochs this call trained: `loss`
+        (mean over the epoch's batches), `words_per_second` and `seconds`;
+        and `initial_epoch`, the epochs a backup had already done.
     """
     if model.vocabulary_size != corpus.vocabulary_size:
         raise ValueError(
@@ -76,17 +81,25 @@ def train_word2vec(
     progress = keras.utils.Progbar(
         total_words, verbose=verbose, unit_name="word", stateful_metrics=["words/s"]
     )
-    history = {"loss": [], "words_per_second": [], "seconds": []}
+    history = {"loss": [], "words_per_second": [], "seconds": [], "initial_epoch": 0}
+    if not model.built:
+        model.build()
     callbacks = keras.callbacks.CallbackList(
         list(callbacks or ()), model=model, epochs=epochs, verbose=verbose
     )
     model.stop_training = False
-    words_done = 0.0
-    step = 0
     callbacks.on_train_begin()
+    # Where a BackupAndRestore callback left off, as `fit` reads it.
+    initial_epoch = min(model._initial_epoch or 0, epochs)
+    model._initial_epoch = None
+    history["initial_epoch"] = initial_epoch
+    words_done = float(initial_epoch * batches.words_per_epoch)
+    step = 0
+    if initial_epoch:
+        progress.update(int(words_done))
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*does not have any trainable weights")
-        for epoch in range(epochs):
+        for epoch in range(initial_epoch, epochs):
             callbacks.on_epoch_begin(epoch)
             started = time.perf_counter()
             losses = []

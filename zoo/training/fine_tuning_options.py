@@ -1,0 +1,86 @@
+"""`--from` and `--freeze`: the options of recipes that fine-tune a checkpoint."""
+
+import dataclasses
+from typing import ClassVar
+
+from zoo.data.data_format_error import DataFormatError
+from zoo.hub.checkpoint_error import CheckpointError
+from zoo.training.recipe_config import OptionError
+from zoo.training.recipe_config import option
+
+
+@dataclasses.dataclass
+class FineTuningOptions:
+    """`--from CHECKPOINT`, `--freeze PARTS` and the learning rate they change.
+
+    A recipe config inherits it after its runner options and declares a
+    `learning_rate` field whose default is 0 ("auto"): it becomes
+    `LEARNING_RATE`, or the smaller `FINE_TUNING_LEARNING_RATE` with
+    `--from` (fine-tuning starts near a good solution; smaller steps keep it
+    there). A recipe overrides the two class attributes when its rates differ.
+
+    Example:
+
+    >>> @dataclasses.dataclass
+    ... class MyConfig(FineTuningOptions):
+    ...     learning_rate: float = 0.0
+    >>> MyConfig().learning_rate, MyConfig(from_checkpoint="pos_tagger_ewt_en").learning_rate
+    (0.002, 0.0005)
+    >>> MyConfig(from_checkpoint="x", freeze="embeddings, encoder").freeze_parts()
+    ['embeddings', 'encoder']
+    """
+
+    LEARNING_RATE: ClassVar[float] = 2e-3
+    FINE_TUNING_LEARNING_RATE: ClassVar[float] = 5e-4
+
+    from_checkpoint: str = option(
+        "",
+        "fine-tune this checkpoint (name or folder) of the recipe's model family: its "
+        "architecture and vocabularies are kept and grown, the model options are ignored",
+        flag="--from",
+    )
+    freeze: str = option("", "with --from: parts kept fixed, comma-separated: embeddings, encoder")
+
+    def __post_init__(self):
+        if not self.learning_rate:
+            self.learning_rate = (
+                self.FINE_TUNING_LEARNING_RATE if self.from_checkpoint else self.LEARNING_RATE
+            )
+
+    def freeze_parts(self):
+        """The `--freeze` parts as a list (empty without `--freeze`).
+
+        Raises:
+            OptionError: `--freeze` without `--from`.
+        """
+        parts = [part.strip() for part in self.freeze.split(",") if part.strip()]
+        if parts and not self.from_checkpoint:
+            raise OptionError("--freeze needs --from: a new model has nothing to keep fixed")
+        return parts
+
+
+def load_checkpoint_of(name, model_class, recipe):
+    """The `--from` checkpoint `name`, checked to be a `model_class`.
+
+    Args:
+        name: a checkpoint name (shipped or user) or folder.
+        model_class: the class the recipe trains, e.g. `SequenceTagger`.
+        recipe: the recipe's name, for the error message.
+
+    Raises:
+        OptionError: there is no such checkpoint, it cannot be read, or it
+            holds another kind of model.
+    """
+    import zoo
+
+    try:
+        start = zoo.load(name)
+    except (CheckpointError, DataFormatError, FileNotFoundError) as error:
+        raise OptionError(f"--from: {error}") from error
+    if not isinstance(start, model_class):
+        raise OptionError(
+            f"--from {name!r} is a {type(start).__name__} checkpoint, not a "
+            f"{model_class.__name__}: the {recipe} recipe starts from "
+            f"{model_class.__name__} checkpoints only"
+        )
+    return start
