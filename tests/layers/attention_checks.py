@@ -76,24 +76,28 @@ def check_layer_contract(layer_cls, kwargs, query=QUERY, memory=MEMORY, mask=MAS
     restored.set_weights(layer.get_weights())
     assert_trees_close(restored(query, memory, memory_mask=mask), expected)
 
+    memory_dim = memory.shape[-1]
     inputs = [
-        keras.Input((QUERY_DIM,)),
-        keras.Input((None, MEMORY_DIM)),
+        keras.Input((query.shape[-1],)),
+        keras.Input((None, memory_dim)),
         keras.Input((None,), dtype="bool"),
     ]
     context, weights = layer(*inputs[:2], memory_mask=inputs[2])
-    assert tuple(context.shape) == (None, MEMORY_DIM)
+    assert tuple(context.shape) == (None, memory_dim)
     assert tuple(weights.shape) == (None, None)
     model = keras.Model(inputs, [context, weights])
     assert_trees_close(model([query, memory, mask]), expected)
 
-    trainable = keras.Model(inputs, context)
-    trainable.compile(
-        optimizer="adam", loss="mse", jit_compile=keras.backend.backend() != "torch"
-    )
-    targets = RNG.normal(size=(BATCH, MEMORY_DIM)).astype("float32")
-    history = trainable.fit([query, memory, mask], targets, batch_size=BATCH, verbose=0)
-    assert np.isfinite(history.history["loss"][-1])
+    if layer.trainable_weights:  # a weightless mechanism has nothing to fit
+        trainable = keras.Model(inputs, context)
+        trainable.compile(
+            optimizer="adam", loss="mse", jit_compile=keras.backend.backend() != "torch"
+        )
+        targets = RNG.normal(size=(len(query), memory_dim)).astype("float32")
+        history = trainable.fit(
+            [query, memory, mask], targets, batch_size=len(query), verbose=0
+        )
+        assert np.isfinite(history.history["loss"][-1])
 
     expected = model([query, memory, mask])
     with tempfile.TemporaryDirectory() as folder:

@@ -27,6 +27,7 @@ from zoo.layers.weight_normalization import weight_normalize
 from zoo.layers.noisy_state_cell import NoisyStateCell
 from zoo.layers.crf import CRF
 from zoo.layers.attention_decoder_cell import AttentionDecoderCell
+from zoo.layers.attention_mechanism import AttentionMechanism
 from zoo.layers.bahdanau_attention import BahdanauAttention
 from zoo.layers.beam_search import beam_search
 from zoo.layers.beam_search import greedy_search

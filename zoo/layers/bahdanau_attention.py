@@ -3,12 +3,12 @@
 import keras
 from keras import ops
 
-from zoo.layers.masked_softmax import masked_softmax
+from zoo.layers.attention_mechanism import AttentionMechanism
 from zoo.layers.recurrent_cell import check_positive_int
 
 
 @keras.saving.register_keras_serializable(package="zoo")
-class BahdanauAttention(keras.layers.Layer):
+class BahdanauAttention(AttentionMechanism):
     """Additive attention (Bahdanau, Cho & Bengio 2015).
 
     Bahdanau, Cho & Bengio, "Neural Machine Translation by Jointly Learning
@@ -26,7 +26,8 @@ class BahdanauAttention(keras.layers.Layer):
     products: k_j = h_j W1). The keys do not depend on the query, so a
     decoder computes them once with `precompute_keys(memory)` and passes
     them to every step: a step then costs one [query_dim, units] matmul and
-    elementwise work over the memory.
+    elementwise work over the memory. The softmax, the masking and the
+    context are those of the base class, `AttentionMechanism`.
 
     Args:
         units: int. Size of the hidden layer of the score network, > 0.
@@ -71,10 +72,12 @@ class BahdanauAttention(keras.layers.Layer):
         kernel_regularizer=None,
         **kwargs,
     ):
-        super().__init__(**kwargs)
+        super().__init__(
+            kernel_initializer=kernel_initializer,
+            kernel_regularizer=kernel_regularizer,
+            **kwargs,
+        )
         self.units = check_positive_int("units", units)
-        self.kernel_initializer = keras.initializers.get(kernel_initializer)
-        self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)
 
     def build(self, query_shape, memory_shape):
         self.memory_kernel = self.add_weight(
@@ -98,33 +101,14 @@ class BahdanauAttention(keras.layers.Layer):
 
     def precompute_keys(self, memory):
         """The keys k_j = h_j W1, [batch, time, units]."""
-        if not self.built:
-            raise ValueError(
-                f"{self.name}: call the layer once or `build(query_shape, "
-                "memory_shape)` before `precompute_keys`."
-            )
+        self.check_built("precompute_keys")
         return ops.matmul(memory, self.memory_kernel)
 
-    def call(self, query, memory, memory_mask=None, keys=None):
-        if keys is None:
-            keys = self.precompute_keys(memory)
+    def scores(self, query, keys):
+        """e_j = v^T tanh(k_j + s W2), [batch, time]."""
         projected_query = ops.matmul(query, self.query_kernel)
         hidden = ops.tanh(keys + projected_query[:, None, :])
-        scores = ops.sum(hidden * self.score_vector, axis=-1)
-        weights = masked_softmax(scores, memory_mask)
-        context = ops.einsum("bt,btd->bd", ops.cast(weights, memory.dtype), memory)
-        return context, weights
-
-    def compute_output_spec(self, query, memory, memory_mask=None, keys=None):
-        return (
-            keras.KerasTensor((memory.shape[0], memory.shape[2]), dtype=memory.dtype),
-            keras.KerasTensor(tuple(memory.shape[:2]), dtype="float32"),
-        )
+        return ops.sum(hidden * self.score_vector, axis=-1)
 
     def get_config(self):
-        config = {
-            "units": self.units,
-            "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
-            "kernel_regularizer": keras.regularizers.serialize(self.kernel_regularizer),
-        }
-        return {**super().get_config(), **config}
+        return {**super().get_config(), "units": self.units}

@@ -3,13 +3,13 @@
 import keras
 from keras import ops
 
-from zoo.layers.masked_softmax import masked_softmax
+from zoo.layers.attention_mechanism import AttentionMechanism
 
 SCORES = ("general", "dot")
 
 
 @keras.saving.register_keras_serializable(package="zoo")
-class LuongAttention(keras.layers.Layer):
+class LuongAttention(AttentionMechanism):
     """Multiplicative attention (Luong, Pham & Manning 2015).
 
     Luong, Pham & Manning, "Effective Approaches to Attention-based Neural
@@ -27,7 +27,9 @@ class LuongAttention(keras.layers.Layer):
     `scale` that starts at 1 (as in `tfa.seq2seq.LuongAttention`): it lets
     the model sharpen or flatten the weights. The keys do not depend on the
     query: `precompute_keys(memory)` computes them once per sequence, and a
-    decoder step costs only the dot products with them.
+    decoder step costs only the dot products with them. The softmax, the
+    masking and the context are those of the base class,
+    `AttentionMechanism`.
 
     Args:
         score: `"general"` or `"dot"`, default `"general"`.
@@ -71,13 +73,15 @@ class LuongAttention(keras.layers.Layer):
         kernel_regularizer=None,
         **kwargs,
     ):
-        super().__init__(**kwargs)
+        super().__init__(
+            kernel_initializer=kernel_initializer,
+            kernel_regularizer=kernel_regularizer,
+            **kwargs,
+        )
         if score not in SCORES:
             raise ValueError(f"`score` must be one of {SCORES}, got {score!r}.")
         self.score = score
         self.scale = bool(scale)
-        self.kernel_initializer = keras.initializers.get(kernel_initializer)
-        self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)
 
     def build(self, query_shape, memory_shape):
         query_dim, memory_dim = query_shape[-1], memory_shape[-1]
@@ -103,34 +107,16 @@ class LuongAttention(keras.layers.Layer):
         """The keys k_j, [batch, time, query_dim]."""
         if self.score == "dot":
             return memory
-        if not self.built:
-            raise ValueError(
-                f"{self.name}: call the layer once or `build(query_shape, "
-                "memory_shape)` before `precompute_keys`."
-            )
+        self.check_built("precompute_keys")
         return ops.matmul(memory, self.kernel)
 
-    def call(self, query, memory, memory_mask=None, keys=None):
-        if keys is None:
-            keys = self.precompute_keys(memory)
-        scores = ops.einsum("bd,btd->bt", query, keys)
+    def scores(self, query, keys):
+        """e_j = g * (s . k_j), [batch, time]."""
+        products = ops.einsum("bd,btd->bt", query, keys)
         if self.scale:
-            scores = scores * self.scale_weight
-        weights = masked_softmax(scores, memory_mask)
-        context = ops.einsum("bt,btd->bd", ops.cast(weights, memory.dtype), memory)
-        return context, weights
-
-    def compute_output_spec(self, query, memory, memory_mask=None, keys=None):
-        return (
-            keras.KerasTensor((memory.shape[0], memory.shape[2]), dtype=memory.dtype),
-            keras.KerasTensor(tuple(memory.shape[:2]), dtype="float32"),
-        )
+            return products * self.scale_weight
+        return products
 
     def get_config(self):
-        config = {
-            "score": self.score,
-            "scale": self.scale,
-            "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
-            "kernel_regularizer": keras.regularizers.serialize(self.kernel_regularizer),
-        }
+        config = {"score": self.score, "scale": self.scale}
         return {**super().get_config(), **config}
