@@ -10,8 +10,8 @@ perplexity of an add-one-smoothed unigram model of the training part on
 the same dev words, the baseline a language model has to beat. Words
 outside the vocabulary are dropped from the sentences (as `TextCorpus`
 does), so the perplexity is over in-vocabulary words. With --out the model
-is written as a checkpoint folder (weights and config; the word list is
-`TextCorpus.words` of the same corpus and options).
+is written as a checkpoint folder with its words, so the loaded model reads
+words itself (`next_word_probabilities`, `perplexity` of sentences).
 """
 
 import dataclasses
@@ -27,7 +27,6 @@ import numpy as np  # noqa: E402
 
 import zoo  # noqa: E402
 from zoo.data.data_format_error import DataFormatError  # noqa: E402
-from zoo.data.data_format_error import numbered_lines  # noqa: E402
 from zoo.data.tdnn_examples import tdnn_examples  # noqa: E402
 from zoo.data.text_corpus import TextCorpus  # noqa: E402
 from zoo.models.tdnn import TDNN  # noqa: E402
@@ -83,19 +82,7 @@ def read_corpus(config):
         max_vocabulary=config.max_vocabulary or None,
         lowercase=config.lowercase,
     )
-    if not config.max_words:
-        return TextCorpus.from_file(config.corpus, **options)
-
-    def first_sentences():
-        words = 0
-        for _, line in numbered_lines(config.corpus):
-            tokens = line.split()
-            yield tokens
-            words += len(tokens)
-            if words >= config.max_words:
-                return
-
-    return TextCorpus.from_sentences(list(first_sentences()), **options)
+    return TextCorpus.from_file(config.corpus, max_words=config.max_words or None, **options)
 
 
 def unigram_log_probabilities(train_ids, vocabulary_size):
@@ -125,8 +112,8 @@ def main(argv=None):
 def new_tdnn(config, corpus):
     """The TDNN the options describe; a bad hyperparameter is an OptionError."""
     try:
-        return TDNN(
-            corpus.vocabulary_size,
+        return TDNN.from_corpus(
+            corpus,
             context=config.context,
             dimension=config.dimension,
             hidden_units=config.hidden_units,

@@ -60,6 +60,11 @@ def test_trains_below_the_unigram_perplexity_and_writes_a_checkpoint(
     assert dev["perplexity"] < 3.0
     model = zoo.load(str(out))
     assert type(model).__name__ == "TDNN"
+    # The checkpoint carries its words: the loaded model reads sentences.
+    assert sorted(model.words) == sorted({w for line in corpus.read_text().split("\n")
+                                          for w in line.split()})
+    successors = {word for word, _ in model.next_word_probabilities(["the"], topn=2)}
+    assert successors == set(NEXT["the"])
 
 
 @pytest.mark.parametrize(

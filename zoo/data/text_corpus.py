@@ -1,6 +1,7 @@
 """A plain-text corpus, counted and encoded as one array of word ids."""
 
 import collections
+import numbers
 import os
 
 import numpy as np
@@ -59,11 +60,17 @@ class TextCorpus:
         max_vocabulary=None,
         lowercase=False,
         max_sentence_length=MAX_SENTENCE_LENGTH,
+        max_words=None,
     ):
         """Read a UTF-8 text file: one sentence per line, tokens split on whitespace.
 
         The file is streamed twice (once to count, once to encode), never
         held whole in memory as strings.
+
+        With `max_words`, only the first lines are read: whole lines, up to
+        and including the line at which the number of tokens read reaches
+        `max_words`. Tokens are counted before `min_count` drops any, so
+        `total_words` is `max_words` plus less than one line.
 
         Args:
             path: str or path-like.
@@ -72,17 +79,36 @@ class TextCorpus:
                 frequent words, default no limit.
             lowercase: bool. Lowercase every token first, default False.
             max_sentence_length: int. Longer lines are split, default 10000.
+            max_words: int or None. Stop after the line that brings the
+                tokens read to this many; 0 or None (the default) reads the
+                whole file.
 
         Raises:
             DataFormatError: a line is not UTF-8 (names the line and byte).
             ValueError: the file has no words, or none that occurs
-                `min_count` times.
+                `min_count` times, or `max_words` is not a non-negative
+                integer.
+
+        Example:
+
+        >>> import os, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), "corpus.txt")
+        >>> _ = open(path, "w").write("a b c\\nb c\\nc a b a\\n")
+        >>> corpus = TextCorpus.from_file(path, min_count=1, max_words=4)
+        >>> corpus.total_words, corpus.number_of_sentences  # the first 2 lines
+        (5, 2)
         """
         path = os.fspath(path)
+        max_words = _check_max_words(max_words)
 
         def sentences():
+            words_read = 0
             for _, line in numbered_lines(path):
-                yield line.lower().split() if lowercase else line.split()
+                if max_words is not None and words_read >= max_words:
+                    return
+                tokens = line.lower().split() if lowercase else line.split()
+                words_read += len(tokens)
+                yield tokens
 
         return cls._build(
             sentences, path, min_count, max_vocabulary, max_sentence_length
@@ -268,3 +294,19 @@ class TextCorpus:
             f"TextCorpus({len(self.ids):,} words in {self.number_of_sentences:,} "
             f"sentences, vocabulary {self.vocabulary_size:,})"
         )
+
+
+def _check_max_words(max_words):
+    """`max_words` as a positive int, or None for no limit (0 or None)."""
+    if max_words is None:
+        return None
+    if (
+        isinstance(max_words, bool)
+        or not isinstance(max_words, numbers.Integral)
+        or max_words < 0
+    ):
+        raise ValueError(
+            "`max_words` must be a non-negative integer (0 or None: the whole "
+            f"file), got {max_words!r}"
+        )
+    return int(max_words) or None

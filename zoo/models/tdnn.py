@@ -1,6 +1,7 @@
 """`TDNN`: Bengio et al.'s neural probabilistic language model."""
 
 import math
+import os
 
 import keras
 import numpy as np
@@ -9,12 +10,16 @@ from keras import ops
 from zoo.data.tdnn_examples import next_word_examples
 from zoo.data.tdnn_examples import tdnn_examples
 from zoo.data.text_corpus import TextCorpus
+from zoo.data.vocabulary import Vocabulary
 from zoo.layers.recurrent_cell import check_positive_int
 from zoo.layers.recurrent_cell import check_rate
 from zoo.models.sampled_softmax import log_uniform_sample
 from zoo.models.sampled_softmax import sampled_softmax_loss
+from zoo.models.unknown_word_error import UnknownWordError
 
 SOFTMAXES = ("sampled", "full")
+UNKNOWN_WORDS = ("drop", "error")
+WORDS_FILE = "words.txt"
 
 
 @keras.saving.register_keras_serializable(package="zoo")
@@ -56,6 +61,20 @@ class TDNN(keras.Model):
     every backend and changes at every step. Evaluation (`evaluate`,
     `perplexity`) always uses the full softmax.
 
+    Words: a model made with `TDNN.from_corpus` (or given `set_words`)
+    keeps its words, id -> word (`TextCorpus.words`), and saves them with
+    it (`assets/words.txt` of a `zoo.save` checkpoint, or in a `.keras`
+    file), so a loaded model maps words to ids itself:
+    `next_word_probabilities(words)`, `text_metrics(sentences)` and
+    `perplexity(sentences)` take words. The vocabulary has no unknown
+    word: `TextCorpus` drops the words outside it from the training
+    sentences, so that windows reach across them. A word the model does
+    not know is therefore dropped from the sentence in the same way
+    (`unknown="drop"`, the default: the model sees the context it was
+    trained on, and an unknown word is never predicted or scored;
+    `text_metrics` counts them), or raises an `UnknownWordError` with
+    `unknown="error"`.
+
     Args:
         vocabulary_size: int. Number of words that can be predicted.
         context: int. N, the number of previous words, default 4.
@@ -90,15 +109,19 @@ class TDNN(keras.Model):
     >>> from zoo.data.text_corpus import TextCorpus
     >>> corpus = TextCorpus.from_sentences([["a", "b", "c", "d"] * 5] * 20, min_count=1)
     >>> contexts, targets = tdnn_examples(corpus, context=2)
-    >>> model = TDNN(corpus.vocabulary_size, context=2, dimension=8,
-    ...              hidden_units=16, softmax="full", seed=1)
+    >>> model = TDNN.from_corpus(corpus, context=2, dimension=8,
+    ...                          hidden_units=16, softmax="full", seed=1)
     >>> model.perplexity(corpus) > 3.5  # untrained: about the 4 words
     True
     >>> model.compile(optimizer=keras.optimizers.Adam(0.05))
     >>> history = model.fit(contexts, targets, batch_size=50, epochs=10, verbose=0)
     >>> model.perplexity(corpus) < 1.1
     True
-    >>> model.word_vectors(corpus.words).vector("a").shape
+    >>> model.next_word_probabilities(["c", "d", "a"], topn=1)[0][0]
+    'b'
+    >>> model.perplexity([["a", "b", "c", "d"]]) < 1.1
+    True
+    >>> model.word_vectors().vector("a").shape
     (8,)
     """
 
@@ -137,7 +160,155 @@ class TDNN(keras.Model):
         self.dropout = float(dropout)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
+        self._word_vocabulary = None
         self.build()
+
+    # ---- words ------------------------------------------------------------
+
+    @classmethod
+    def from_corpus(cls, corpus, **kwargs):
+        """A new model over the words of a `TextCorpus` (`corpus.words`).
+
+        Args:
+            corpus: `zoo.data.TextCorpus`, the training corpus.
+            **kwargs: the constructor's arguments but `vocabulary_size`.
+        """
+        model = cls(corpus.vocabulary_size, **kwargs)
+        model.set_words(corpus.words)
+        return model
+
+    def set_words(self, words):
+        """Attach the words, id order (`TextCorpus.words`): `vocabulary_size` str."""
+        words = list(words)
+        if len(words) != self.vocabulary_size:
+            raise ValueError(
+                f"{len(words)} words for a model of vocabulary_size {self.vocabulary_size}"
+            )
+        self._word_vocabulary = Vocabulary(words, padding_token=None, unknown_token=None)
+
+    @property
+    def words(self):
+        """The words in id order (a new list), or None when the model has none."""
+        if self._word_vocabulary is None:
+            return None
+        return self._word_vocabulary.tokens
+
+    def _require_words(self):
+        if self._word_vocabulary is None:
+            raise ValueError(
+                "This TDNN has no words: build it with `TDNN.from_corpus` or "
+                "`set_words(corpus.words)`, or load a checkpoint saved with them."
+            )
+        return self._word_vocabulary
+
+    def save_assets(self, directory):
+        if self._word_vocabulary is not None:
+            self._word_vocabulary.save(os.path.join(directory, WORDS_FILE))
+
+    def load_assets(self, directory):
+        path = os.path.join(directory, WORDS_FILE)
+        if os.path.exists(path):  # checkpoints saved without words have none
+            self.set_words(Vocabulary.load(path).tokens)
+
+    def word_ids(self, words, unknown="drop"):
+        """The ids of a list of words, int32 [n].
+
+        Args:
+            words: list of str, e.g. one sentence.
+            unknown: `"drop"` (default): leave out the words the model does
+                not know, as `TextCorpus` left them out of the training
+                sentences; `"error"`: raise an `UnknownWordError` instead.
+        """
+        if unknown not in UNKNOWN_WORDS:
+            raise ValueError(f"`unknown` must be one of {UNKNOWN_WORDS}, got {unknown!r}")
+        if isinstance(words, str):
+            raise TypeError(
+                f"Expected a list of words, got the string {words[:40]!r}; split it first"
+            )
+        vocabulary = self._require_words()
+        ids = []
+        for word in words:
+            if word in vocabulary:
+                ids.append(vocabulary.lookup(word))
+            elif unknown == "error":
+                raise UnknownWordError(
+                    word,
+                    f"{word!r} is not one of this TDNN's {self.vocabulary_size} words "
+                    '(pass unknown="drop" to leave it out, as training did)',
+                )
+        return np.asarray(ids, dtype="int32")
+
+    def next_word_probabilities(self, words, topn=10, unknown="drop"):
+        """The most likely next words after the start of a sentence.
+
+        The model reads the last `context` known words of `words`; when
+        there are fewer, the sentence boundary fills the rest, as at the
+        start of a training sentence (`zoo.data.tdnn_examples`). Unknown
+        words are dropped first (by default), so a sentence of unknown words
+        only gives the distribution of a sentence's first word.
+
+        Args:
+            words: list of str. The sentence so far, in reading order (may
+                be empty: the first word of a sentence).
+            topn: int or None. How many words to return, default 10; None
+                returns all `vocabulary_size`.
+            unknown: `"drop"` or `"error"`, as in `word_ids`.
+
+        Returns:
+            A list of `(word, probability)`, most probable first (ties by
+            id, i.e. the more frequent word first).
+        """
+        if topn is not None:
+            check_positive_int("topn", topn)
+        ids = self.word_ids(words, unknown)[::-1][: self.context]  # most recent first
+        row = np.full((1, self.context), self.vocabulary_size, dtype="int32")
+        row[0, : len(ids)] = ids
+        log_probabilities = ops.convert_to_numpy(self(row, training=False))[0]
+        probabilities = np.exp(log_probabilities.astype("float64"))
+        order = np.argsort(-probabilities, kind="stable")[:topn]
+        ranked = self._word_vocabulary.decode(order)
+        return [(word, float(probabilities[i])) for word, i in zip(ranked, order)]
+
+    def text_metrics(self, sentences, unknown="drop", batch_size=1024):
+        """Exact metrics (full softmax) of held-out sentences of words.
+
+        Every known word is predicted from the known words before it in its
+        sentence (see the class docstring for unknown words).
+
+        Args:
+            sentences: list of sentences, each a list of str.
+            unknown: `"drop"` or `"error"`, as in `word_ids`.
+            batch_size: int. Examples per compiled call, default 1024.
+
+        Returns:
+            A dict of `words` (scored), `unknown` (dropped), `cross_entropy`
+            (nats per scored word) and `perplexity` (its exp).
+        """
+        if isinstance(sentences, str) or (
+            len(sentences) and isinstance(sentences[0], str)
+        ):
+            raise TypeError(
+                "Expected a list of sentences, each a list of words (e.g. "
+                '[["the", "cat", "sat"]]), got a single string or word list'
+            )
+        pieces = [self.word_ids(sentence, unknown) for sentence in sentences]
+        given = sum(len(sentence) for sentence in sentences)
+        ids = np.concatenate(pieces) if pieces else np.zeros([0], "int32")
+        starts = np.concatenate([[0], np.cumsum([len(p) for p in pieces])])
+        if not len(ids):
+            raise ValueError("No known words to compute the perplexity of")
+        contexts, targets = next_word_examples(
+            ids, starts, self.context, self.vocabulary_size
+        )
+        cross_entropy = -float(
+            np.mean(self.target_log_probabilities(contexts, targets, batch_size))
+        )
+        return {
+            "words": int(len(ids)),
+            "unknown": int(given - len(ids)),
+            "cross_entropy": cross_entropy,
+            "perplexity": math.exp(cross_entropy),
+        }
 
     def _initializer(self, name, offset, **kwargs):
         seed = None if self.seed is None else self.seed + offset
@@ -231,6 +402,11 @@ class TDNN(keras.Model):
                     f"The corpus has {corpus_or_ids.vocabulary_size} words but the "
                     f"model's vocabulary_size is {self.vocabulary_size}"
                 )
+            if self.words is not None and corpus_or_ids.words != self.words:
+                raise ValueError(
+                    "The corpus numbers its words differently from the model: "
+                    "score sentences of words with `perplexity(sentences)` instead"
+                )
             return tdnn_examples(corpus_or_ids, self.context)
         ids = np.asarray(corpus_or_ids)
         if ids.ndim != 1 or (ids.size and ids.dtype.kind not in "iu"):
@@ -278,9 +454,12 @@ class TDNN(keras.Model):
 
     def perplexity(self, corpus_or_ids, batch_size=1024):
         """exp(mean over predicted words of -log P(w_t | context)), exactly
-        (full softmax), of every word of a `TextCorpus` or of one sentence
-        (a 1-D sequence of ids).
+        (full softmax), of every word of a `TextCorpus`, of one sentence
+        (a 1-D sequence of ids), or of a list of sentences of words
+        (`text_metrics`, unknown words dropped).
         """
+        if _is_sentences_of_words(corpus_or_ids):
+            return self.text_metrics(corpus_or_ids, batch_size=batch_size)["perplexity"]
         contexts, targets = self.examples(corpus_or_ids)
         if not len(targets):
             raise ValueError("No words to compute the perplexity of")
@@ -297,10 +476,13 @@ class TDNN(keras.Model):
             self.__dict__["_next_word_scorer"] = scorer
         return scorer
 
-    def word_vectors(self, words, counts=None):
-        """The input embeddings C (without the boundary row) as `WordVectors`."""
+    def word_vectors(self, words=None, counts=None):
+        """The input embeddings C (without the boundary row) as `WordVectors`,
+        over `words` (default: the model's own)."""
         from zoo.models.word_vectors import WordVectors
 
+        if words is None:
+            words = self._require_words().tokens
         if len(words) != self.vocabulary_size:
             raise ValueError(
                 f"{len(words)} words for a model of vocabulary_size {self.vocabulary_size}"
@@ -334,6 +516,16 @@ class _NextWordScorer(keras.Model):
         log_probabilities = self.tdnn(inputs["contexts"], training=False)
         targets = ops.cast(inputs["targets"], "int32")[:, None]
         return ops.take_along_axis(log_probabilities, targets, axis=1)[:, 0]
+
+
+def _is_sentences_of_words(value):
+    """True for a non-empty list of sentences whose words are str."""
+    return (
+        isinstance(value, (list, tuple))
+        and len(value) > 0
+        and all(isinstance(sentence, (list, tuple)) for sentence in value)
+        and any(isinstance(word, str) for sentence in value for word in sentence)
+    )
 
 
 def _padded(array, size):
