@@ -140,8 +140,9 @@ def test_textbook_recipes_train_with_distribute(tmp_path, backend, recipe, optio
     import zoo
 
     out = tmp_path / recipe
+    # Status 1: a network this tiny does not solve the task; it is still written.
     printed = run_recipe_on_two_devices(
-        recipe, *options, "--out", str(out), "--distribute", backend=backend
+        recipe, *options, "--out", str(out), "--distribute", backend=backend, statuses=(0, 1)
     )
     # One device line for the whole run, not one per candidate.
     assert printed.count("over 2 devices") == 1, printed
