@@ -1,7 +1,8 @@
 """Shared checks for the GRU-family / layer-norm cell tests and their layers.
 
-Backend-specific code (autodiff) lives here so that the test files stay
-short; the references are in `numpy_gru_cells.py`.
+Kept here so that the test files stay short; the references are in
+`numpy_gru_cells.py`, the backend-specific autodiff in `autodiff.py` (shared
+with the LSTM-family tests).
 """
 
 import contextlib
@@ -11,6 +12,10 @@ import keras
 import numpy as np
 
 import numpy_gru_cells as ref
+from autodiff import first_output
+from autodiff import float64_context
+from autodiff import loss_and_gradients
+from numpy_weight_norm import weight_normalize
 
 
 @keras.saving.register_keras_serializable(package="zoo_tests")
@@ -48,10 +53,6 @@ def numpy_weights(cell):
         name: keras.ops.convert_to_numpy(v).astype("float64")
         for name, v in variables_by_name(cell).items()
     }
-
-
-def weight_normalize(v, g):
-    return g * v / np.sqrt((v**2).sum(axis=0))
 
 
 def reference_weights(values):
@@ -99,74 +100,6 @@ def reference_run(cell, xs, h0=None, mask=None, values=None):
     return ref.run_sequence(lambda x, h: step(x, h, weights), xs, h0, mask)
 
 
-# --------------------------------------------------------------- autodiff
-def first_output(outputs):
-    return keras.tree.flatten(outputs)[0]
-
-
-def loss_and_gradients(layer, x, cotangent, **call_kwargs):
-    """sum(cotangent * first output) and its gradients.
-
-    Returns (loss, [d loss / d v for v in layer.trainable_variables],
-    d loss / d x) as numpy arrays.
-    """
-    backend = keras.backend.backend()
-    if backend == "tensorflow":
-        import tensorflow as tf
-
-        x = tf.convert_to_tensor(x)
-        with tf.GradientTape() as tape:
-            tape.watch(x)
-            out = first_output(layer(x, **call_kwargs))
-            loss = tf.reduce_sum(out * tf.cast(cotangent, out.dtype))
-        grads = tape.gradient(loss, list(layer.trainable_variables) + [x])
-        grads = [g.numpy() for g in grads]
-        return float(loss), grads[:-1], grads[-1]
-    if backend == "jax":
-        import jax
-        import jax.numpy as jnp
-
-        non_trainable = [v.value for v in layer.non_trainable_variables]
-
-        def loss_fn(trainable, x):
-            out, _ = layer.stateless_call(
-                trainable, non_trainable, x, **call_kwargs
-            )
-            out = first_output(out)
-            return jnp.sum(out * jnp.asarray(cotangent, out.dtype))
-
-        trainable = [v.value for v in layer.trainable_variables]
-        loss, (g_w, g_x) = jax.jit(jax.value_and_grad(loss_fn, argnums=(0, 1)))(
-            trainable, jnp.asarray(x)
-        )
-        return float(loss), [np.asarray(g) for g in g_w], np.asarray(g_x)
-    import torch
-
-    x = torch.tensor(np.asarray(x), requires_grad=True)
-    out = first_output(layer(x, **call_kwargs))
-    loss = (out * torch.as_tensor(cotangent, dtype=out.dtype)).sum()
-    variables = [v.value for v in layer.trainable_variables]
-    grads = torch.autograd.grad(loss, variables + [x])
-    grads = [g.detach().cpu().numpy() for g in grads]
-    return float(loss), grads[:-1], grads[-1]
-
-
-@contextlib.contextmanager
-def float64_enabled():
-    """JAX computes in float32 unless x64 is switched on; do it briefly."""
-    if keras.backend.backend() != "jax":
-        yield
-        return
-    import jax
-
-    previous = jax.config.jax_enable_x64
-    jax.config.update("jax_enable_x64", True)
-    try:
-        yield
-    finally:
-        jax.config.update("jax_enable_x64", previous)
-
-
 def check_gradients_against_finite_differences(cell_factory, seed=0):
     """Autodiff of RNN(cell) in float64 vs central differences of numpy.
 
@@ -178,12 +111,12 @@ def check_gradients_against_finite_differences(cell_factory, seed=0):
     rng = np.random.default_rng(seed)
     xs = rng.normal(size=(2, 3, 2))
     cotangent = rng.normal(size=(2, 3, 2))
-    with float64_enabled():
+    with float64_context():
         cell = cell_factory(2, dtype="float64")
         layer = keras.layers.RNN(cell, return_sequences=True, dtype="float64")
         layer(xs)
         set_random_weights(layer, seed=seed)
-        _, grads, grad_x = loss_and_gradients(layer, xs, cotangent)
+        _, grad_x, grads = loss_and_gradients(layer, xs, cotangent)
         values = numpy_weights(cell)
     names = [v.name for v in layer.trainable_variables]
 
@@ -245,8 +178,8 @@ def assert_same_outputs_and_gradients(first, second, x, **call_kwargs):
         )
     shape = tuple(first_output(out_a).shape)
     cotangent = np.random.default_rng(1).normal(size=shape).astype("float32")
-    loss_a, grads_a, gx_a = loss_and_gradients(first, x, cotangent, **call_kwargs)
-    loss_b, grads_b, gx_b = loss_and_gradients(second, x, cotangent, **call_kwargs)
+    loss_a, gx_a, grads_a = loss_and_gradients(first, x, cotangent, **call_kwargs)
+    loss_b, gx_b, grads_b = loss_and_gradients(second, x, cotangent, **call_kwargs)
     np.testing.assert_allclose(loss_a, loss_b, rtol=1e-5, atol=1e-6)
     assert len(grads_a) == len(grads_b)
     for a, b in zip(grads_a + [gx_a], grads_b + [gx_b]):
@@ -300,27 +233,3 @@ def dtype_policy(name):
         yield
     finally:
         keras.config.set_dtype_policy(previous)
-
-
-def function_gradients(fn, *args):
-    """Gradients of the scalar fn(*args) w.r.t. every argument (numpy)."""
-    backend = keras.backend.backend()
-    if backend == "tensorflow":
-        import tensorflow as tf
-
-        tensors = [tf.convert_to_tensor(a) for a in args]
-        with tf.GradientTape() as tape:
-            for t in tensors:
-                tape.watch(t)
-            value = fn(*tensors)
-        return [g.numpy() for g in tape.gradient(value, tensors)]
-    if backend == "jax":
-        import jax
-
-        grads = jax.grad(fn, argnums=tuple(range(len(args))))(*args)
-        return [np.asarray(g) for g in grads]
-    import torch
-
-    tensors = [torch.tensor(np.asarray(a), requires_grad=True) for a in args]
-    grads = torch.autograd.grad(fn(*tensors), tensors)
-    return [g.detach().cpu().numpy() for g in grads]

@@ -6,6 +6,7 @@ import pytest
 from autodiff import check_finite_differences
 from autodiff import float64_context
 from harness import run_layer_test
+from numpy_weight_norm import weight_normalized_step
 
 import numpy_cells
 from zoo.layers import CIFGLSTMCell
@@ -25,12 +26,20 @@ def run_cell(cell, mask=None, seed=2):
     return weights, layer(X, mask=mask)
 
 
+def numpy_step(peepholes, weight_norm=False):
+    step = functools.partial(numpy_cells.cifg_lstm_step, use_peepholes=peepholes)
+    return weight_normalized_step(step) if weight_norm else step
+
+
+@pytest.mark.parametrize("weight_norm", [False, True])
 @pytest.mark.parametrize("peepholes", [False, True])
 @pytest.mark.parametrize("mask", [None, MASK], ids=["no_mask", "mask"])
-def test_matches_numpy_reference(peepholes, mask):
-    weights, (outputs, h, c) = run_cell(CIFGLSTMCell(3, use_peepholes=peepholes), mask)
-    step = functools.partial(numpy_cells.cifg_lstm_step, use_peepholes=peepholes)
-    want = numpy_cells.run_sequence(step, weights, X, mask=mask)
+def test_matches_numpy_reference(peepholes, mask, weight_norm):
+    cell = CIFGLSTMCell(3, use_peepholes=peepholes, weight_norm=weight_norm)
+    weights, (outputs, h, c) = run_cell(cell, mask)
+    want = numpy_cells.run_sequence(
+        numpy_step(peepholes, weight_norm), weights, X, mask=mask
+    )
     for got, expected in zip((outputs, h, c), want):
         np.testing.assert_allclose(np.asarray(got), expected, rtol=1e-5, atol=1e-6)
 
@@ -57,12 +66,16 @@ def test_forced_forget_gate_follows_equation():
     np.testing.assert_allclose(np.asarray(h_got), h, rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.parametrize("peepholes", [False, True])
-def test_finite_difference_gradients_float64(peepholes):
+@pytest.mark.parametrize(
+    "peepholes,weight_norm", [(False, False), (True, False), (True, True)]
+)
+def test_finite_difference_gradients_float64(peepholes, weight_norm):
     with float64_context():
         check_finite_differences(
-            lambda: CIFGLSTMCell(2, use_peepholes=peepholes, dtype="float64"),
-            functools.partial(numpy_cells.cifg_lstm_step, use_peepholes=peepholes),
+            lambda: CIFGLSTMCell(
+                2, use_peepholes=peepholes, weight_norm=weight_norm, dtype="float64"
+            ),
+            numpy_step(peepholes, weight_norm),
         )
 
 
@@ -80,6 +93,22 @@ def test_layer_contract_and_weights():
     np.testing.assert_array_equal(
         np.asarray(CIFGLSTMCell(3, use_peepholes=True).get_config()["use_peepholes"]), True
     )
+
+
+def test_weight_norm_layer_contract_and_config():
+    layer = run_layer_test(
+        FusedRNN,
+        {"cell": CIFGLSTMCell(3, weight_norm=True)},
+        X,
+        expected_output_shape=(3, 3),
+    )
+    names = [w.path.split("/")[-1] for w in layer.weights]
+    assert names == ["kernel", "recurrent_kernel", "bias", "kernel_g",
+                     "recurrent_kernel_g"]
+    assert tuple(layer.cell.kernel_g.shape) == (9,)
+    config = layer.cell.get_config()
+    assert config["weight_norm"] is True
+    assert CIFGLSTMCell.from_config(config).get_config() == config
 
 
 def test_unit_forget_bias_on_first_block():

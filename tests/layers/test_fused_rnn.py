@@ -29,6 +29,10 @@ FAMILIES = [
     (LayerNormLSTM, LayerNormLSTMCell, {}),
 ]
 IDS = [fused.__name__ for fused, _, _ in FAMILIES]
+WEIGHT_NORM_FAMILIES = [
+    (fused, cell, {**kwargs, "weight_norm": True}) for fused, cell, kwargs in FAMILIES
+]
+WEIGHT_NORM_IDS = [f"{name}_weight_norm" for name in IDS]
 
 
 def twins(fused_cls, cell_cls, kwargs, seed=1, **rnn_kwargs):
@@ -53,7 +57,11 @@ def assert_close(got, want):
         np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.parametrize("fused_cls,cell_cls,kwargs", FAMILIES, ids=IDS)
+@pytest.mark.parametrize(
+    "fused_cls,cell_cls,kwargs",
+    FAMILIES + WEIGHT_NORM_FAMILIES,
+    ids=IDS + WEIGHT_NORM_IDS,
+)
 @pytest.mark.parametrize("go_backwards", [False, True])
 @pytest.mark.parametrize("mask", [None, MASK], ids=["no_mask", "mask"])
 def test_outputs_match_keras_rnn(fused_cls, cell_cls, kwargs, go_backwards, mask):
@@ -68,7 +76,11 @@ def test_outputs_match_keras_rnn(fused_cls, cell_cls, kwargs, go_backwards, mask
     )
 
 
-@pytest.mark.parametrize("fused_cls,cell_cls,kwargs", FAMILIES, ids=IDS)
+@pytest.mark.parametrize(
+    "fused_cls,cell_cls,kwargs",
+    FAMILIES + WEIGHT_NORM_FAMILIES,
+    ids=IDS + WEIGHT_NORM_IDS,
+)
 def test_gradients_match_keras_rnn(fused_cls, cell_cls, kwargs):
     fused, reference = twins(
         fused_cls, cell_cls, kwargs, return_sequences=True, go_backwards=True
@@ -138,7 +150,42 @@ def test_weights_load_into_cell_version_with_same_paths():
     assert_close(fused(X), reference(X))
 
 
-@pytest.mark.parametrize("fused_cls,cell_cls,kwargs", FAMILIES, ids=IDS)
+@pytest.mark.parametrize(
+    "fused_cls,cell_cls,kwargs", WEIGHT_NORM_FAMILIES, ids=WEIGHT_NORM_IDS
+)
+def test_weight_norm_weights_load_both_ways_with_same_paths(
+    fused_cls, cell_cls, kwargs
+):
+    # Weights set in either form load into the other with the same paths,
+    # and both compute the same thing afterwards.
+    fused = fused_cls(3, name="encoder", return_sequences=True, **kwargs)
+    cell = cell_cls(3, name=fused.cell.name, **kwargs)
+    reference = keras.layers.RNN(cell, name="encoder", return_sequences=True)
+    fused(X)
+    reference(X)
+    assert [w.path for w in fused.weights] == [w.path for w in reference.weights]
+    assert [w.path.split("/")[-1] for w in fused.weights][-2:] == [
+        "kernel_g", "recurrent_kernel_g"
+    ]
+    rng = np.random.default_rng(3)
+    reference.set_weights(
+        [rng.normal(scale=0.5, size=w.shape) for w in reference.get_weights()]
+    )
+    fused.set_weights(reference.get_weights())
+    assert_close(fused(X, mask=MASK), reference(X, mask=MASK))
+    rng = np.random.default_rng(4)
+    fused.set_weights(
+        [rng.normal(scale=0.5, size=w.shape) for w in fused.get_weights()]
+    )
+    reference.set_weights(fused.get_weights())
+    assert_close(reference(X, mask=MASK), fused(X, mask=MASK))
+
+
+@pytest.mark.parametrize(
+    "fused_cls,cell_cls,kwargs",
+    FAMILIES + WEIGHT_NORM_FAMILIES,
+    ids=IDS + WEIGHT_NORM_IDS,
+)
 def test_layer_contract(fused_cls, cell_cls, kwargs):
     run_layer_test(
         fused_cls,

@@ -6,6 +6,7 @@ from harness import run_layer_test
 import numpy_cells
 from autodiff import check_finite_differences
 from autodiff import float64_context
+from numpy_weight_norm import weight_normalized_step
 from zoo.layers import FusedRNN
 from zoo.layers import PeepholeLSTMCell
 
@@ -20,14 +21,24 @@ def random_weights(layer, rng, scale=0.5):
     return weights
 
 
+def numpy_step(weight_norm):
+    step = numpy_cells.peephole_lstm_step
+    return weight_normalized_step(step) if weight_norm else step
+
+
+@pytest.mark.parametrize("weight_norm", [False, True])
 @pytest.mark.parametrize("mask", [None, MASK], ids=["no_mask", "mask"])
-def test_matches_numpy_reference(mask):
-    layer = keras.layers.RNN(PeepholeLSTMCell(3), return_sequences=True, return_state=True)
+def test_matches_numpy_reference(mask, weight_norm):
+    layer = keras.layers.RNN(
+        PeepholeLSTMCell(3, weight_norm=weight_norm),
+        return_sequences=True,
+        return_state=True,
+    )
     layer(X)
     weights = random_weights(layer, np.random.default_rng(2))
     outputs, h, c = layer(X, mask=mask)
     want_outputs, want_h, want_c = numpy_cells.run_sequence(
-        numpy_cells.peephole_lstm_step, weights, X, mask=mask
+        numpy_step(weight_norm), weights, X, mask=mask
     )
     np.testing.assert_allclose(np.asarray(outputs), want_outputs, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(np.asarray(h), want_h, rtol=1e-5, atol=1e-6)
@@ -47,27 +58,44 @@ def test_zero_peepholes_equal_keras_lstm_cell():
     )
 
 
-def test_finite_difference_gradients_float64():
+@pytest.mark.parametrize("weight_norm", [False, True])
+def test_finite_difference_gradients_float64(weight_norm):
     with float64_context():
         check_finite_differences(
-            lambda: PeepholeLSTMCell(2, dtype="float64"),
-            numpy_cells.peephole_lstm_step,
+            lambda: PeepholeLSTMCell(2, weight_norm=weight_norm, dtype="float64"),
+            numpy_step(weight_norm),
         )
 
 
-def test_layer_contract():
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"dropout": 0.1, "recurrent_dropout": 0.1, "seed": 1}, {"weight_norm": True}],
+    ids=["dropout", "weight_norm"],
+)
+def test_layer_contract(kwargs):
     # FusedRNN(cell): keras.layers.RNN.from_config mutates its argument,
     # which the harness' config check does not allow for.
     layer = run_layer_test(
         FusedRNN,
-        {"cell": PeepholeLSTMCell(3, dropout=0.1, recurrent_dropout=0.1, seed=1)},
+        {"cell": PeepholeLSTMCell(3, **kwargs)},
         X,
         expected_output_shape=(3, 3),
     )
+    weight_norm = kwargs.get("weight_norm", False)
     assert [w.path.split("/")[-1] for w in layer.weights] == [
         "kernel", "recurrent_kernel", "bias", "input_gate_peephole_weights",
         "forget_gate_peephole_weights", "output_gate_peephole_weights",
-    ]
+    ] + ["kernel_g", "recurrent_kernel_g"] * weight_norm
+
+
+def test_weight_norm_config_round_trip():
+    cell = PeepholeLSTMCell(3, weight_norm=True, peephole_initializer="zeros")
+    config = cell.get_config()
+    assert config["weight_norm"] is True
+    restored = PeepholeLSTMCell.from_config(config)
+    assert restored.weight_norm is True
+    assert restored.get_config() == config
+    assert PeepholeLSTMCell(3).get_config()["weight_norm"] is False
 
 
 def test_unit_forget_bias():

@@ -4,10 +4,13 @@ import keras
 import numpy as np
 import pytest
 
-import gru_cell_checks as checks
+from autodiff import function_gradients
+from zoo.layers.cifg_lstm_cell import CIFGLSTMCell
 from zoo.layers.coupled_gru_cell import CoupledGRUCell
 from zoo.layers.layer_norm_gru_cell import LayerNormGRUCell
+from zoo.layers.layer_norm_lstm_cell import LayerNormLSTMCell
 from zoo.layers.layer_norm_simple_rnn_cell import LayerNormSimpleRNNCell
+from zoo.layers.peephole_lstm_cell import PeepholeLSTMCell
 from zoo.layers.weight_normalization import weight_normalize
 
 
@@ -60,7 +63,7 @@ def test_gradients_match_salimans_kingma():
     def loss(v, g):
         return keras.ops.sum(keras.ops.convert_to_tensor(c) * weight_normalize(v, g))
 
-    grad_v, grad_g = checks.function_gradients(loss, v, g)
+    grad_v, grad_g = function_gradients(loss, v, g)
     norm = np.linalg.norm(v, axis=0)
     want_g = (c * v).sum(axis=0) / norm
     want_v = g / norm * (c - want_g * v / norm)
@@ -87,15 +90,26 @@ CELLS = [
     lambda: CoupledGRUCell(3, weight_norm=True, reset_after=True),
     lambda: LayerNormGRUCell(3, weight_norm=True),
     lambda: LayerNormSimpleRNNCell(3, weight_norm=True),
+    lambda: PeepholeLSTMCell(3, weight_norm=True),
+    lambda: CIFGLSTMCell(3, weight_norm=True, use_peepholes=True),
+    lambda: LayerNormLSTMCell(3, weight_norm=True),
+]
+CELL_IDS = [
+    "CoupledGRU", "CoupledGRU_reset_after", "LayerNormGRU", "LayerNormSimpleRNN",
+    "PeepholeLSTM", "CIFGLSTM", "LayerNormLSTM",
 ]
 
 
-@pytest.mark.parametrize("make_cell", CELLS)
+@pytest.mark.parametrize("make_cell", CELLS, ids=CELL_IDS)
 def test_cell_starts_at_its_initial_kernels(make_cell):
     cell = make_cell()
     cell.build((None, 4))
-    names = {v.name for v in cell.weights}
-    assert {"kernel", "recurrent_kernel", "kernel_g", "recurrent_kernel_g"} <= names
+    names = [v.name for v in cell.weights]
+    # The lengths g are the last weights of every cell, after its own.
+    assert names[:2] == ["kernel", "recurrent_kernel"]
+    assert names[-2:] == ["kernel_g", "recurrent_kernel_g"]
+    assert tuple(cell.kernel_g.shape) == (cell.kernel.shape[-1],)
+    assert tuple(cell.recurrent_kernel_g.shape) == (cell.recurrent_kernel.shape[-1],)
     np.testing.assert_allclose(
         to_numpy(cell.effective_kernel()), to_numpy(cell.kernel), rtol=1e-5, atol=1e-6
     )
@@ -106,7 +120,7 @@ def test_cell_starts_at_its_initial_kernels(make_cell):
     assert cell.get_config()["weight_norm"] is True
 
 
-@pytest.mark.parametrize("make_cell", CELLS)
+@pytest.mark.parametrize("make_cell", CELLS, ids=CELL_IDS)
 def test_cell_trains_g_and_v(make_cell):
     cell = make_cell()
     layer = keras.layers.RNN(cell)
@@ -123,9 +137,11 @@ def test_cell_trains_g_and_v(make_cell):
         assert not np.allclose(after, before[name]), name
 
 
-def test_without_weight_norm_the_kernels_are_the_variables():
-    cell = CoupledGRUCell(3)
+@pytest.mark.parametrize("cell_cls", [CoupledGRUCell, PeepholeLSTMCell])
+def test_without_weight_norm_the_kernels_are_the_variables(cell_cls):
+    cell = cell_cls(3)
     cell.build((None, 4))
     assert cell.effective_kernel() is cell.kernel
     assert cell.effective_recurrent_kernel() is cell.recurrent_kernel
     assert "kernel_g" not in {v.name for v in cell.weights}
+    assert cell.get_config()["weight_norm"] is False

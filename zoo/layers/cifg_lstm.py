@@ -19,7 +19,9 @@ class CIFGLSTM(FusedRNNLayer):
         o = sigma(P_o + U_o h_prev [+ p_o * c])
         h = o * tanh(c)
 
-    (peephole terms with `use_peepholes=True`; see `CIFGLSTMCell`).
+    (peephole terms with `use_peepholes=True`; see `CIFGLSTMCell`). With
+    `weight_norm=True` W and U are g * v / ||v|| column by column (Salimans
+    & Kingma 2016).
 
     Same outputs and gradients as `keras.layers.RNN(CIFGLSTMCell(...))` with
     the same weights, whose `set_weights` accepts this layer's
@@ -30,8 +32,9 @@ class CIFGLSTM(FusedRNNLayer):
         return_sequences, return_state, go_backwards, stateful, unroll,
         zero_output_for_mask: as in `keras.layers.RNN` (see
             `zoo.layers.FusedRNN`), default `False`.
-        **kwargs: every `CIFGLSTMCell` argument (see its docstring) and the
-            layer arguments `name`, `dtype`, `trainable`,
+        **kwargs: every `CIFGLSTMCell` argument (`use_peepholes`,
+            `weight_norm`, `dropout`, ...; see its docstring) and the layer
+            arguments `name`, `dtype`, `trainable`,
             `activity_regularizer`.
 
     Call arguments:

@@ -29,6 +29,17 @@ class CIFGLSTMCell(RecurrentCell):
     `recurrent_kernel` [units, 3 units], `bias` [3 units]; the peepholes are
     `forget_gate_peephole_weights` and `output_gate_peephole_weights`.
 
+    With `weight_norm=True` (Salimans & Kingma 2016) W and U are
+    reparameterized column by column,
+
+        W[:, j] = g_W[j] * v_W[:, j] / ||v_W[:, j]||
+        U[:, j] = g_U[j] * v_U[:, j] / ||v_U[:, j]||
+
+    `kernel` and `recurrent_kernel` hold the directions v, and two more
+    weights, `kernel_g` and `recurrent_kernel_g` [3 units], the lengths g
+    (see `zoo.layers.weight_normalization`); the peepholes and b are not
+    reparameterized.
+
     Args:
         units: int. Size of h and c, > 0.
         use_peepholes: bool. Add the peephole terms, default `False`.
@@ -45,6 +56,8 @@ class CIFGLSTMCell(RecurrentCell):
         peephole_regularizer: regularizers, default `None`.
         kernel_constraint, recurrent_constraint, bias_constraint,
         peephole_constraint: constraints, default `None`.
+        weight_norm: bool. Reparameterize W and U as g * v / ||v|| per
+            column (above), default `False`.
         dropout: float in [0, 1). Input dropout, one mask per sequence,
             default 0.
         recurrent_dropout: float in [0, 1). Dropout on h_prev before U, one
@@ -71,6 +84,9 @@ class CIFGLSTMCell(RecurrentCell):
 
     layer = keras.layers.RNN(CIFGLSTMCell(8, use_peepholes=True))
     outputs = layer(np.zeros((2, 5, 4), "float32"))  # (2, 8)
+
+    normalized = keras.layers.RNN(CIFGLSTMCell(8, weight_norm=True))
+    outputs = normalized(np.zeros((2, 5, 4), "float32"))  # (2, 8)
     ```
     """
 
@@ -110,13 +126,14 @@ class CIFGLSTMCell(RecurrentCell):
                     constraint=self.peephole_constraint,
                 )
                 setattr(self, f"{gate}_gate_peephole_weights", weight)
+        self.build_weight_norm()
 
     def recurrent_step(
         self, projected_inputs, states, training=False, recurrent_dropout_mask=None
     ):
         h_prev, c_prev = states[0], states[1]
         h_in = self.recurrent_input(h_prev, training, recurrent_dropout_mask)
-        z = projected_inputs + ops.matmul(h_in, self.recurrent_kernel)
+        z = projected_inputs + ops.matmul(h_in, self.effective_recurrent_kernel())
         z_f, z_c, z_o = ops.split(z, 3, axis=-1)
         if self.use_peepholes:
             z_f = z_f + self.forget_gate_peephole_weights * c_prev

@@ -19,7 +19,8 @@ class LayerNormLSTM(FusedRNNLayer):
         c = sigma(a_f) * c_prev + sigma(a_i) * tanh(a_c)
         h = sigma(a_o) * tanh(LN(c; g_c, b_c))
 
-    (see `LayerNormLSTMCell` for the details).
+    (see `LayerNormLSTMCell` for the details). With `weight_norm=True` W
+    and U are g * v / ||v|| column by column (Salimans & Kingma 2016).
 
     Same outputs and gradients as `keras.layers.RNN(LayerNormLSTMCell(...))` with
     the same weights, whose `set_weights` accepts this layer's
@@ -30,8 +31,9 @@ class LayerNormLSTM(FusedRNNLayer):
         return_sequences, return_state, go_backwards, stateful, unroll,
         zero_output_for_mask: as in `keras.layers.RNN` (see
             `zoo.layers.FusedRNN`), default `False`.
-        **kwargs: every `LayerNormLSTMCell` argument (see its docstring) and the
-            layer arguments `name`, `dtype`, `trainable`,
+        **kwargs: every `LayerNormLSTMCell` argument (`epsilon`,
+            `gamma_regularizer`, `weight_norm`, ...; see its docstring) and
+            the layer arguments `name`, `dtype`, `trainable`,
             `activity_regularizer`.
 
     Call arguments:
@@ -52,6 +54,9 @@ class LayerNormLSTM(FusedRNNLayer):
 
     layer = LayerNormLSTM(8, return_sequences=True, return_state=True)
     outputs, h, c = layer(np.ones((2, 5, 4), "float32"))  # (2, 5, 8), (2, 8)
+
+    normalized = LayerNormLSTM(8, weight_norm=True, gamma_regularizer="l2")
+    h = normalized(np.ones((2, 5, 4), "float32"))  # (2, 8)
     ```
     """
 

@@ -38,11 +38,24 @@ class LayerNormLSTMCell(RecurrentCell):
     Keras), `kernel_norm_gamma` g_x and `recurrent_norm_gamma` g_h
     [4 units], `cell_norm_gamma` g_c and `cell_norm_beta` b_c [units].
 
+    With `weight_norm=True` (Salimans & Kingma 2016) W and U are
+    reparameterized column by column,
+
+        W[:, j] = g_W[j] * v_W[:, j] / ||v_W[:, j]||
+        U[:, j] = g_U[j] * v_U[:, j] / ||v_U[:, j]||
+
+    `kernel` and `recurrent_kernel` hold the directions v, and two more
+    weights, `kernel_g` and `recurrent_kernel_g` [4 units], the lengths g
+    (see `zoo.layers.weight_normalization`). LN(W x) divides by the spread
+    of all 4 * units columns together, not by each column's, so g still
+    sets the relative scale of the columns.
+
     Args:
         units: int. Size of h and c, > 0.
         epsilon: float. Added to the variance in every LN, default 1e-3
             (the same argument name in every zoo layer-norm cell).
-        gamma_initializer: initializer of the gains, default `"ones"`.
+        gamma_initializer: initializer of the gains g_x, g_h, g_c, default
+            `"ones"`.
         beta_initializer: initializer of b_c, default `"zeros"`.
         activation: activation of C~ and of the output, default `"tanh"`.
         recurrent_activation: activation of the gates, default `"sigmoid"`.
@@ -51,10 +64,14 @@ class LayerNormLSTMCell(RecurrentCell):
         recurrent_initializer: initializer of U, default `"orthogonal"`.
         bias_initializer: initializer of b, default `"zeros"`.
         unit_forget_bias: bool. Start b_f at 1, default `True`.
-        kernel_regularizer, recurrent_regularizer, bias_regularizer:
-            regularizers, default `None`.
-        kernel_constraint, recurrent_constraint, bias_constraint:
-            constraints, default `None`.
+        kernel_regularizer, recurrent_regularizer, bias_regularizer,
+        gamma_regularizer, beta_regularizer: regularizers of W, U, b, the
+            gains (g_x, g_h, g_c) and b_c, default `None`.
+        kernel_constraint, recurrent_constraint, bias_constraint,
+        gamma_constraint, beta_constraint: constraints of the same
+            weights, default `None`.
+        weight_norm: bool. Reparameterize W and U as g * v / ||v|| per
+            column (above), default `False`.
         dropout: float in [0, 1). Input dropout, one mask per sequence,
             default 0.
         recurrent_dropout: float in [0, 1). Dropout on h_prev before U, one
@@ -93,6 +110,10 @@ class LayerNormLSTMCell(RecurrentCell):
         epsilon=DEFAULT_EPSILON,
         gamma_initializer="ones",
         beta_initializer="zeros",
+        gamma_regularizer=None,
+        beta_regularizer=None,
+        gamma_constraint=None,
+        beta_constraint=None,
         unit_forget_bias=True,
         **kwargs,
     ):
@@ -102,6 +123,10 @@ class LayerNormLSTMCell(RecurrentCell):
         self.epsilon = float(epsilon)
         self.gamma_initializer = keras.initializers.get(gamma_initializer)
         self.beta_initializer = keras.initializers.get(beta_initializer)
+        self.gamma_regularizer = keras.regularizers.get(gamma_regularizer)
+        self.beta_regularizer = keras.regularizers.get(beta_regularizer)
+        self.gamma_constraint = keras.constraints.get(gamma_constraint)
+        self.beta_constraint = keras.constraints.get(beta_constraint)
         self.unit_forget_bias = bool(unit_forget_bias)
 
     @property
@@ -111,30 +136,33 @@ class LayerNormLSTMCell(RecurrentCell):
     def build(self, input_shape):
         super().build(input_shape)
         width = 4 * self.units
-        self.kernel_norm_gamma = self.add_weight(
-            shape=(width,), name="kernel_norm_gamma", initializer=self.gamma_initializer
-        )
-        self.recurrent_norm_gamma = self.add_weight(
-            shape=(width,),
-            name="recurrent_norm_gamma",
-            initializer=self.gamma_initializer,
-        )
-        self.cell_norm_gamma = self.add_weight(
-            shape=(self.units,),
-            name="cell_norm_gamma",
-            initializer=self.gamma_initializer,
-        )
+        for name, size in (
+            ("kernel_norm_gamma", width),
+            ("recurrent_norm_gamma", width),
+            ("cell_norm_gamma", self.units),
+        ):
+            gamma = self.add_weight(
+                shape=(size,),
+                name=name,
+                initializer=self.gamma_initializer,
+                regularizer=self.gamma_regularizer,
+                constraint=self.gamma_constraint,
+            )
+            setattr(self, name, gamma)
         self.cell_norm_beta = self.add_weight(
             shape=(self.units,),
             name="cell_norm_beta",
             initializer=self.beta_initializer,
+            regularizer=self.beta_regularizer,
+            constraint=self.beta_constraint,
         )
+        self.build_weight_norm()
 
     def project_inputs(self, inputs, dropout_mask=None):
         if dropout_mask is not None:
             inputs = inputs * self._broadcast_mask(dropout_mask, inputs)
         projected = layer_norm(
-            ops.matmul(inputs, self.kernel),
+            ops.matmul(inputs, self.effective_kernel()),
             self.kernel_norm_gamma,
             epsilon=self.epsilon,
         )
@@ -148,7 +176,7 @@ class LayerNormLSTMCell(RecurrentCell):
         h_prev, c_prev = states[0], states[1]
         h_in = self.recurrent_input(h_prev, training, recurrent_dropout_mask)
         z = projected_inputs + layer_norm(
-            ops.matmul(h_in, self.recurrent_kernel),
+            ops.matmul(h_in, self.effective_recurrent_kernel()),
             self.recurrent_norm_gamma,
             epsilon=self.epsilon,
         )
@@ -172,6 +200,14 @@ class LayerNormLSTMCell(RecurrentCell):
             "beta_initializer": keras.initializers.serialize(
                 self.beta_initializer
             ),
+            "gamma_regularizer": keras.regularizers.serialize(
+                self.gamma_regularizer
+            ),
+            "beta_regularizer": keras.regularizers.serialize(
+                self.beta_regularizer
+            ),
+            "gamma_constraint": keras.constraints.serialize(self.gamma_constraint),
+            "beta_constraint": keras.constraints.serialize(self.beta_constraint),
             "unit_forget_bias": self.unit_forget_bias,
         }
         return {**super().get_config(), **config}

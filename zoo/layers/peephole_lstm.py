@@ -21,9 +21,10 @@ class PeepholeLSTM(FusedRNNLayer):
         h = o * tanh(c)
 
     with P = W x_t + b precomputed (see `PeepholeLSTMCell` for the
-    equations and weights). Same outputs and gradients as
-    `keras.layers.RNN(PeepholeLSTMCell(...))` with the same weights, whose
-    `set_weights` accepts this layer's `get_weights()`.
+    equations and weights). With `weight_norm=True` W and U are
+    g * v / ||v|| column by column (Salimans & Kingma 2016). Same outputs
+    and gradients as `keras.layers.RNN(PeepholeLSTMCell(...))` with the same
+    weights, whose `set_weights` accepts this layer's `get_weights()`.
 
     Args:
         units: int. Size of h and c, > 0.
@@ -31,8 +32,9 @@ class PeepholeLSTM(FusedRNNLayer):
         zero_output_for_mask: as in `keras.layers.RNN` (see
             `zoo.layers.FusedRNN`), default `False`.
         **kwargs: every `PeepholeLSTMCell` argument (`activation`,
-            `unit_forget_bias`, `peephole_initializer`, `dropout`,
-            `recurrent_dropout`, `seed`, ...) and the layer arguments
+            `unit_forget_bias`, `peephole_initializer`, `weight_norm`,
+            `dropout`, `recurrent_dropout`, `seed`, ...) and the layer
+            arguments
             `name`, `dtype`, `trainable`, `activity_regularizer`.
 
     Call arguments:

@@ -30,6 +30,17 @@ class PeepholeLSTMCell(RecurrentCell):
     are `input_gate_peephole_weights`, `forget_gate_peephole_weights` and
     `output_gate_peephole_weights`, each [units].
 
+    With `weight_norm=True` (Salimans & Kingma 2016) W and U are
+    reparameterized column by column,
+
+        W[:, j] = g_W[j] * v_W[:, j] / ||v_W[:, j]||
+        U[:, j] = g_U[j] * v_U[:, j] / ||v_U[:, j]||
+
+    `kernel` and `recurrent_kernel` hold the directions v, and two more
+    weights, `kernel_g` and `recurrent_kernel_g` [4 units], the lengths g
+    (see `zoo.layers.weight_normalization`); the peepholes and b are not
+    reparameterized.
+
     Args:
         units: int. Size of h and c, > 0.
         activation: activation of C~ and of the output, default `"tanh"`.
@@ -47,6 +58,8 @@ class PeepholeLSTMCell(RecurrentCell):
         peephole_regularizer: regularizers, default `None`.
         kernel_constraint, recurrent_constraint, bias_constraint,
         peephole_constraint: constraints, default `None`.
+        weight_norm: bool. Reparameterize W and U as g * v / ||v|| per
+            column (above), default `False`.
         dropout: float in [0, 1). Input dropout, one mask per sequence,
             default 0.
         recurrent_dropout: float in [0, 1). Dropout on h_prev before U, one
@@ -109,13 +122,14 @@ class PeepholeLSTMCell(RecurrentCell):
                 constraint=self.peephole_constraint,
             )
             setattr(self, f"{gate}_gate_peephole_weights", weight)
+        self.build_weight_norm()
 
     def recurrent_step(
         self, projected_inputs, states, training=False, recurrent_dropout_mask=None
     ):
         h_prev, c_prev = states[0], states[1]
         h_in = self.recurrent_input(h_prev, training, recurrent_dropout_mask)
-        z = projected_inputs + ops.matmul(h_in, self.recurrent_kernel)
+        z = projected_inputs + ops.matmul(h_in, self.effective_recurrent_kernel())
         z_i, z_f, z_c, z_o = ops.split(z, 4, axis=-1)
         i = self.recurrent_activation(
             z_i + self.input_gate_peephole_weights * c_prev

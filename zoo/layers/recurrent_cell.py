@@ -11,7 +11,7 @@ hoist the input half out of the time loop:
 
     projected = cell.project_inputs(x, dropout_mask=None)
         # x: [batch, features] (one step) or [batch, time, features] (a
-        # whole sequence). Returns x @ kernel (+ bias), plus whatever a cell
+        # whole sequence). Returns x @ W (+ bias), plus whatever a cell
         # does to W x alone (its layer norm, for layer-norm cells), with
         # shape [..., cell.projection_size]. It must not depend on the state.
         # `dropout_mask` ([batch, features]) multiplies x first; for a
@@ -55,6 +55,23 @@ Weights are created in `build` with the same names as Keras' cells
 `keras.layers.RNN` and inside a fused layer has the same variable paths and
 `set_weights` moves weights between them.
 
+Weight normalization (`weight_norm=True`)
+-----------------------------------------
+
+Every cell has the `weight_norm` option of Salimans & Kingma 2016: W and U
+are computed column by column as g * v / ||v|| (see
+`zoo.layers.weight_normalization`). It costs a subclass two things:
+
+- read the kernels in its math through `self.effective_kernel()` and
+  `self.effective_recurrent_kernel()`, never `self.kernel` /
+  `self.recurrent_kernel` directly (the base `project_inputs` already does);
+- call `self.build_weight_norm()` last in `build`, after its own weights,
+  so that the lengths `kernel_g` and `recurrent_kernel_g` are the last
+  weights of every cell.
+
+`weight_norm` is a `RecurrentCell` argument and config entry, so a
+subclass has nothing to add to `__init__` or `get_config`.
+
 Dropout (variational: one mask per sequence, the same at every step)
 --------------------------------------------------------------------
 
@@ -89,6 +106,9 @@ import numbers
 
 import keras
 from keras import ops
+
+from zoo.layers.weight_normalization import add_column_lengths
+from zoo.layers.weight_normalization import weight_normalize
 
 
 def check_positive_int(name, value):
@@ -137,6 +157,10 @@ class RecurrentCell(keras.layers.Layer):
             regularizers of W, U and b, default `None`.
         kernel_constraint, recurrent_constraint, bias_constraint:
             constraints of W, U and b, default `None`.
+        weight_norm: bool. Compute with W = g_W * v_W / ||v_W|| and
+            U = g_U * v_U / ||v_U|| per column (Salimans & Kingma 2016):
+            `kernel` and `recurrent_kernel` hold v, `kernel_g` and
+            `recurrent_kernel_g` hold g. Default `False`.
         dropout: float in [0, 1). Fraction of the input units dropped
             (one mask per sequence), default 0.
         recurrent_dropout: float in [0, 1). Fraction of h_{t-1} dropped
@@ -165,6 +189,7 @@ class RecurrentCell(keras.layers.Layer):
         kernel_constraint=None,
         recurrent_constraint=None,
         bias_constraint=None,
+        weight_norm=False,
         dropout=0.0,
         recurrent_dropout=0.0,
         seed=None,
@@ -199,6 +224,7 @@ class RecurrentCell(keras.layers.Layer):
         self.recurrent_constraint = keras.constraints.get(recurrent_constraint)
         self.bias_constraint = keras.constraints.get(bias_constraint)
 
+        self.weight_norm = bool(weight_norm)
         self.dropout = dropout
         self.recurrent_dropout = recurrent_dropout
         self.seed = None if seed is None else int(seed)
@@ -270,6 +296,32 @@ class RecurrentCell(keras.layers.Layer):
             self.bias = None
         self.built = True
 
+    def build_weight_norm(self):
+        """With `weight_norm=True`, create the lengths g of W and U.
+
+        Call it last in `build`: `kernel_g` and `recurrent_kernel_g` start at
+        the column norms of `kernel` and `recurrent_kernel`, so the
+        effective kernels start as their initializers made them.
+        """
+        if not self.weight_norm:
+            return
+        self.kernel_g = add_column_lengths(self, self.kernel, "kernel_g")
+        self.recurrent_kernel_g = add_column_lengths(
+            self, self.recurrent_kernel, "recurrent_kernel_g"
+        )
+
+    def effective_kernel(self):
+        """W: `kernel`, or `kernel_g * kernel / ||kernel||` with weight_norm."""
+        if self.weight_norm:
+            return weight_normalize(self.kernel, self.kernel_g)
+        return self.kernel
+
+    def effective_recurrent_kernel(self):
+        """U: `recurrent_kernel`, or its `g * v / ||v||` with weight_norm."""
+        if self.weight_norm:
+            return weight_normalize(self.recurrent_kernel, self.recurrent_kernel_g)
+        return self.recurrent_kernel
+
     def _gate_bias_initializer(self):
         index = self.forget_gate_index
         if index is None or not getattr(self, "unit_forget_bias", False):
@@ -288,10 +340,10 @@ class RecurrentCell(keras.layers.Layer):
 
     # ------------------------------------------------------------- the step
     def project_inputs(self, inputs, dropout_mask=None):
-        """x @ kernel (+ bias) for one step or a whole sequence."""
+        """x @ W (+ bias) for one step or a whole sequence."""
         if dropout_mask is not None:
             inputs = inputs * self._broadcast_mask(dropout_mask, inputs)
-        projected = ops.matmul(inputs, self.kernel)
+        projected = ops.matmul(inputs, self.effective_kernel())
         if self.use_bias:
             projected = projected + self.bias
         return projected
@@ -456,6 +508,7 @@ class RecurrentCell(keras.layers.Layer):
                 self.recurrent_constraint
             ),
             "bias_constraint": keras.constraints.serialize(self.bias_constraint),
+            "weight_norm": self.weight_norm,
             "dropout": self.dropout,
             "recurrent_dropout": self.recurrent_dropout,
             "seed": self.seed,

@@ -1,7 +1,22 @@
 """Weight normalization (Salimans & Kingma 2016) for the kernels of a cell.
 
-`weight_normalize(v, g)` is the reparameterization; `WeightNormMixin` adds
-a `weight_norm=True` option to a `RecurrentCell` subclass.
+`weight_normalize(v, g)` is the reparameterization and `add_column_lengths`
+creates the lengths g of a kernel. Every `zoo.layers.RecurrentCell` has the
+option built on them, `weight_norm=True`: the cell's `kernel` and
+`recurrent_kernel` variables then hold the directions v (the names stay
+those of Keras' cells, so weight paths do not change) and two more
+variables, `kernel_g` and `recurrent_kernel_g` ([k * units] each, created
+last), hold the lengths g. The cell computes with
+
+    W = g_W * v_W / ||v_W||,    U = g_U * v_U / ||v_U||
+
+column by column. g starts at the column norms of the initial v, so W and U
+start exactly as their initializers made them (an orthogonal U stays
+orthogonal). Regularizers and constraints given for the kernels apply to v.
+The bias and the other weights are not reparameterized.
+
+`WeightNormMixin` is the older way the GRU-family cells got the option; it
+is kept for them and for cells written against it.
 """
 
 import keras
@@ -46,30 +61,43 @@ class _ColumnNorms(keras.initializers.Initializer):
         return ops.cast(ops.reshape(norms, shape), dtype or "float32")
 
 
+def add_column_lengths(layer, direction, name):
+    """Create the lengths g of the kernel `direction` as a weight of `layer`.
+
+    Call it in `layer.build`, after `direction` exists: g has one entry per
+    column of `direction` and starts at that column's norm, so that
+    `weight_normalize(direction, g)` starts equal to `direction`.
+
+    Args:
+        layer: the `keras.layers.Layer` being built.
+        direction: the kernel variable v [rows, columns].
+        name: str. The name of the new weight (`"kernel_g"`, ...).
+
+    Returns:
+        The new variable g [columns].
+    """
+    return layer.add_weight(
+        shape=(direction.shape[-1],),
+        name=name,
+        initializer=_ColumnNorms(direction),
+    )
+
+
 class WeightNormMixin:
-    """`weight_norm` option for a `zoo.layers.RecurrentCell` subclass.
+    """The `weight_norm` constructor helpers of the GRU-family cells.
 
-    With `weight_norm=True` the cell's `kernel` and `recurrent_kernel`
-    variables hold the directions v (the names stay those of Keras' cells,
-    so weight paths do not change) and two more variables, `kernel_g` and
-    `recurrent_kernel_g` ([k * units] each), hold the lengths g. The cell
-    uses
-
-        W = g_W * v_W / ||v_W||,    U = g_U * v_U / ||v_U||
-
-    column by column. g starts at the column norms of the initial v, so W
-    and U start exactly as their initializers made them (an orthogonal U
-    stays orthogonal). Regularizers and constraints given for the kernels
-    apply to v. The bias and the other weights are not reparameterized.
-
-    A cell uses it by inheriting it before `RecurrentCell`, calling
-    `self.build_weight_norm()` at the end of `build`, reading its kernels
-    through `self.effective_kernel()` / `self.effective_recurrent_kernel()`
-    and adding `self.weight_norm_config()` to its config (as
-    `CoupledGRUCell`, `LayerNormGRUCell` and `LayerNormSimpleRNNCell` do).
+    `zoo.layers.RecurrentCell` itself implements the `weight_norm` option
+    (see this module's docstring for the equations): its `build_weight_norm`,
+    `effective_kernel` and `effective_recurrent_kernel` serve every cell.
+    This mixin only keeps the two helpers that `CoupledGRUCell`,
+    `LayerNormGRUCell` and `LayerNormSimpleRNNCell` call, for them and for
+    cells written against it: `init_weight_norm(flag)` in `__init__` and
+    `weight_norm_config()` in `get_config` (both are redundant with
+    `RecurrentCell`'s own `weight_norm` argument and config entry).
 
     Args (of the cells that use it):
-        weight_norm: bool. Reparameterize W and U as above, default `False`.
+        weight_norm: bool. Reparameterize W and U as g * v / ||v|| per
+            column, default `False`.
 
     Example:
 
@@ -88,33 +116,6 @@ class WeightNormMixin:
 
     def init_weight_norm(self, weight_norm):
         self.weight_norm = bool(weight_norm)
-
-    def build_weight_norm(self):
-        if not self.weight_norm:
-            return
-        width = self.kernel.shape[-1]
-        self.kernel_g = self.add_weight(
-            shape=(width,),
-            name="kernel_g",
-            initializer=_ColumnNorms(self.kernel),
-        )
-        self.recurrent_kernel_g = self.add_weight(
-            shape=(self.recurrent_kernel.shape[-1],),
-            name="recurrent_kernel_g",
-            initializer=_ColumnNorms(self.recurrent_kernel),
-        )
-
-    def effective_kernel(self):
-        """W: `kernel`, or `g * v / ||v||` with `weight_norm=True`."""
-        if self.weight_norm:
-            return weight_normalize(self.kernel, self.kernel_g)
-        return self.kernel
-
-    def effective_recurrent_kernel(self):
-        """U: `recurrent_kernel`, or `g * v / ||v||` with `weight_norm`."""
-        if self.weight_norm:
-            return weight_normalize(self.recurrent_kernel, self.recurrent_kernel_g)
-        return self.recurrent_kernel
 
     def weight_norm_config(self):
         return {"weight_norm": self.weight_norm}
