@@ -26,17 +26,21 @@ def test_one_step_matches_the_numpy_equations(name):
     model = model_with_random_tables(cls)
     inputs = keras.ops.convert_to_numpy(model.input_embeddings).astype("float64")
     outputs = keras.ops.convert_to_numpy(model.output_embeddings).astype("float64")
-    # Small vocabulary: repeated words in a batch, noise equal to the center.
-    batch = reference.make_batch(np.random.default_rng(1), 7, batch=6, width=4, negative=3)
-    batch["negatives"][0, 0] = batch["center"][0]
-    expected_inputs, expected_outputs, expected_loss = step(inputs, outputs, batch)
-    model.compile(optimizer="sgd")
-    loss = model.train_on_batch(batch)
-    np.testing.assert_allclose(
-        keras.ops.convert_to_numpy(model.input_embeddings), expected_inputs, rtol=1e-4, atol=1e-5)
-    np.testing.assert_allclose(
-        keras.ops.convert_to_numpy(model.output_embeddings), expected_outputs, rtol=1e-4, atol=1e-5)
-    assert float(loss) == pytest.approx(expected_loss, rel=1e-4)
+    model.compile(optimizer="sgd", jit_compile=True)
+    rng = np.random.default_rng(1)
+    # Batches of any width (Word2VecBatches cuts each at its widest row),
+    # through the same compiled model. Small vocabulary: repeated words in
+    # a batch, noise equal to the center.
+    for width in (4, 1, 3):
+        batch = reference.make_batch(rng, 7, batch=6, width=width, negative=3)
+        batch["negatives"][0, 0] = batch["center"][0]
+        expected_inputs, expected_outputs, expected_loss = step(inputs, outputs, batch)
+        loss = model.train_on_batch(batch)
+        inputs = keras.ops.convert_to_numpy(model.input_embeddings).astype("float64")
+        outputs = keras.ops.convert_to_numpy(model.output_embeddings).astype("float64")
+        np.testing.assert_allclose(inputs, expected_inputs, rtol=1e-4, atol=1e-5)
+        np.testing.assert_allclose(outputs, expected_outputs, rtol=1e-4, atol=1e-5)
+        assert float(loss) == pytest.approx(expected_loss, rel=1e-4)
 
 
 @pytest.mark.parametrize("name", MODELS)

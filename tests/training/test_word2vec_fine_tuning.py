@@ -112,8 +112,16 @@ def test_a_new_word_in_an_old_words_contexts_lands_next_to_it(old_vectors, model
     train_word2vec(model, grown, epochs=5, seed=2, **TRAINING)
     new_vectors = model.word_vectors(grown.words, grown.counts)
 
-    # kitten shares all of cat's contexts and none of another noun's.
-    assert new_vectors.most_similar("kitten", topn=1)[0][0] == "cat"
+    # kitten shares all of cat's contexts and none of another noun's. CBOW
+    # gives every word of a sentence the same update, so kitten, cat and
+    # cat's context words end up within ~0.01 of each other and their order
+    # is a coin flip (the top one was cat_0 for some seeds): for CBOW kitten
+    # lands among cat's words; skip-gram puts cat itself first.
+    nearest = [word for word, _ in new_vectors.most_similar("kitten", topn=4)]
+    if model_name == "skipgram":
+        assert nearest[0] == "cat"
+    else:
+        assert set(nearest) == {"cat", *CONTEXTS["cat"]}
     assert new_vectors.similarity("kitten", "cat") > 0.9
     others = max(new_vectors.similarity("kitten", noun) for noun in NOUNS[1:])
     assert others < new_vectors.similarity("kitten", "cat") - 0.4

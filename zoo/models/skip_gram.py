@@ -18,11 +18,13 @@ class SkipGram(Word2VecModel):
         loss(c, w) = -log sigma(u_w . v_c) - sum_j log sigma(-u_{n_j} . v_c)
 
     As in word2vec.c the context word's input vector predicts the center
-    word; the k noise words of a center are shared by all its context
-    words (Ji et al. 2016, "Parallelizing Word2Vec in shared and
-    distributed memory"), which turns the step into small matrix products
-    [contexts, dim] x [dim, k+1] and touches each output row once per
-    center instead of once per pair. The gradients, with
+    word; the k noise words of a row are shared by all its context words
+    (Ji et al. 2016, "Parallelizing Word2Vec in shared and distributed
+    memory"), which turns the step into small matrix products
+    [contexts, dim] x [dim, k+1] and touches each output row once per row
+    of contexts instead of once per pair. A row holds a center's contexts,
+    or some of them: the pairs are independent, so `train_word2vec` splits
+    a center's contexts over rows of at most `window`. The gradients, with
     g = label - sigma(s), applied by sparse SGD with step `lr`:
 
         v_c += lr * sum_j g_{c,j} u_j        u_j += lr * sum_c g_{c,j} v_c

@@ -37,8 +37,10 @@ class Word2VecModel(keras.Model):
         negatives     int [batch, k]          noise words
         learning_rate float [batch] optional  the SGD step (else the model's)
 
-    as `zoo.training.Word2VecBatches` produces them; a noise word equal to
-    the center word is ignored, as in word2vec.
+    as `zoo.training.Word2VecBatches` produces them (real contexts first;
+    the width changes from batch to batch, and a compiled step compiles
+    once per width); a noise word equal to the center word is ignored, as
+    in word2vec.
 
     Args:
         vocabulary_size: int. Number of words.

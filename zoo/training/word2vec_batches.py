@@ -1,4 +1,4 @@
-"""Fixed-size training batches for `SkipGram` and `CBOW`, made in numpy."""
+"""Training batches for `SkipGram` and `CBOW`, made in numpy, only as wide as their contexts."""
 
 import numpy as np
 
@@ -20,37 +20,66 @@ class Word2VecBatches:
     vectorized numpy; nothing loops over words in Python. Each epoch draws
     fresh subsamples, windows and noise.
 
-    Every batch has the same shapes (so the train step compiles once): the
-    last one of an epoch is padded with rows whose `context_mask` is 0,
-    which train nothing.
+    Batches are narrow. The dynamic window (a size drawn in 1..`window` per
+    center) and sentence ends leave about half of the `2 * window` context
+    slots empty, and the step's cost (the gather and scatter-add of the
+    context vectors) grows with the width. So each row's real contexts
+    come first (left-aligned, `context_mask` 1 then 0), the shuffled rows
+    of a chunk are grouped by their number of contexts (a stable sort, so
+    each group stays shuffled) and cut into batches, and a batch is as
+    wide as its widest row: `contexts` is [batch_size, w] with
+    1 <= w <= `max_width`, so the train step compiles at most `max_width`
+    times. The batches of a chunk are yielded in a random order, not by
+    width. Rows of a chunk that do not fill a batch (drawn at random) go
+    on to the next chunk; the last batch of an epoch is padded with rows
+    whose `context_mask` is 0, which train nothing.
+
+    With `max_width` below `2 * window`, a center with more contexts is
+    split over several rows (each with its own noise words), which only
+    skip-gram allows (its pairs train independently; CBOW averages all of
+    a center's contexts). A batch then holds at most `batch_size *
+    max_width` pairs: grouping by width puts twice the average number of
+    pairs in the widest batches, and the summed updates of a word that
+    occurs in many of them can diverge (`train_word2vec` uses `max_width =
+    window` for `SkipGram`).
 
     Args:
         corpus: `zoo.data.TextCorpus`.
-        batch_size: int. Center words per batch.
+        batch_size: int. Rows (center words) per batch.
         window: int. Largest context distance, default 5.
-        negative: int. Noise words per center, default 5.
+        negative: int. Noise words per row, default 5.
         sample: float. Subsampling threshold, default 1e-3 (0: none).
         seed: int or None. Seeds all the sampling.
+        max_width: int or None. Most contexts per row, default `2 *
+            window` (a center's contexts are never split).
 
     Example:
 
     >>> import zoo
-    >>> corpus = zoo.data.TextCorpus.from_sentences([["a", "b", "c"]] * 4, min_count=1)
+    >>> corpus = zoo.data.TextCorpus.from_sentences(
+    ...     [["a", "b", "c"]] * 4 + [["d", "e"]] * 4, min_count=1)
     >>> batches = Word2VecBatches(corpus, batch_size=8, window=1, sample=0, seed=0)
-    >>> [(words, batch["contexts"].shape) for batch, words in batches.epoch()]
-    [(8.0, (8, 2)), (4.0, (8, 2))]
+    >>> for batch, words in batches.epoch():
+    ...     print(words, batch["contexts"].shape, batch["context_mask"].sum(axis=1))
+    8.0 (8, 2) [1. 1. 1. 1. 2. 2. 2. 2.]
+    8.0 (8, 1) [1. 1. 1. 1. 1. 1. 1. 1.]
+    4.0 (8, 1) [1. 1. 1. 1. 0. 0. 0. 0.]
     """
 
-    def __init__(self, corpus, batch_size, window=5, negative=5, sample=1e-3, seed=None):
-        for name, value in (("batch_size", batch_size), ("window", window)):
-            if not isinstance(value, int) or value < 1:
-                raise ValueError(f"`{name}` must be a positive integer, got {value!r}")
+    def __init__(
+        self, corpus, batch_size, window=5, negative=5, sample=1e-3, seed=None, max_width=None
+    ):
+        _check_positive("batch_size", batch_size)
+        _check_positive("window", window)
+        max_width = 2 * window if max_width is None else max_width
+        _check_positive("max_width", max_width)
         if not isinstance(negative, int) or negative < 0:
             raise ValueError(f"`negative` must be a non-negative integer, got {negative!r}")
         self.corpus = corpus
         self.batch_size = batch_size
         self.window = window
         self.negative = negative
+        self.max_width = min(max_width, 2 * window)
         self.keep = keep_probabilities(corpus.counts, sample)
         self.sampler = NegativeSampler(corpus.counts)
         self.rng = np.random.default_rng(seed)
@@ -63,8 +92,24 @@ class Word2VecBatches:
 
     def epoch(self):
         """Yield `(batch, words)`: a dict of numpy arrays, and how many
-        corpus words (before subsampling) the batch stands for."""
-        pending = None  # rows left over from the previous chunk
+        corpus words (before subsampling) the batch stands for; over an
+        epoch the words add up to the corpus's."""
+        held = None  # the last batch, kept back for the words of trailing empty chunks
+        for batch, words in self._batches():
+            if batch is None:
+                if held is not None:
+                    held = (held[0], held[1] + words)
+                continue
+            if held is not None:
+                yield held
+            held = (batch, words)
+        if held is not None:
+            yield held
+
+    def _batches(self):
+        """`(batch, words)` in training order, then `(None, words)` for the
+        words of the last chunks if they gave no rows."""
+        pending = None  # rows left over from the previous chunks
         unclaimed_words = 0.0  # words of chunks that gave no rows
         for begin, end in self.chunk_bounds:
             ids = self.corpus.ids[begin:end]
@@ -75,32 +120,84 @@ class Word2VecBatches:
             if not len(centers):
                 unclaimed_words += end - begin
                 continue
-            order = self.rng.permutation(len(centers))
             # Each row stands for an equal share of the chunk's words.
             row_words = np.full(len(centers), (end - begin) / len(centers))
-            rows = (centers[order], contexts[order], mask[order], row_words)
+            rows = (centers, *_left_aligned(contexts, mask), row_words)
+            if self.max_width < 2 * self.window:
+                rows = _split_rows(*rows, self.max_width)
             if pending is not None:
                 rows = tuple(np.concatenate(pair) for pair in zip(pending, rows))
-            full = len(rows[0]) // self.batch_size * self.batch_size
-            for start in range(0, full, self.batch_size):
-                *batch_rows, words = (r[start : start + self.batch_size] for r in rows)
-                yield self._batch(*batch_rows), float(words.sum()) + unclaimed_words
+            order = self.rng.permutation(len(rows[0]))
+            full = len(order) // self.batch_size * self.batch_size
+            pending = tuple(r[order[full:]] for r in rows)
+            # Rows with equal context counts side by side, each run shuffled.
+            order = order[:full][np.argsort(rows[2][order[:full]], kind="stable")]
+            centers, contexts, sizes, row_words = (r[order] for r in rows)
+            for start in self.rng.permutation(full // self.batch_size) * self.batch_size:
+                batch = slice(start, start + self.batch_size)
+                yield (
+                    self._batch(centers[batch], contexts[batch], sizes[batch]),
+                    float(row_words[batch].sum()) + unclaimed_words,
+                )
                 unclaimed_words = 0.0
-            pending = tuple(r[full:] for r in rows)
         if pending is not None and len(pending[0]):
-            *batch_rows, words = pending
-            yield (
-                self._batch(*_pad(batch_rows, self.batch_size)),
-                float(words.sum()) + unclaimed_words,
-            )
+            centers, contexts, sizes, words = pending
+            yield self._batch(centers, contexts, sizes), float(words.sum()) + unclaimed_words
+        elif unclaimed_words:
+            yield None, unclaimed_words
 
-    def _batch(self, centers, contexts, mask):
+    def _batch(self, centers, contexts, sizes):
+        """A batch of `batch_size` rows (padded with empty rows), cut at its widest row."""
+        missing = self.batch_size - len(centers)
+        if missing:
+            centers = np.concatenate([centers, np.zeros(missing, centers.dtype)])
+            contexts = np.concatenate(
+                [contexts, np.zeros((missing, contexts.shape[1]), contexts.dtype)]
+            )
+            sizes = np.concatenate([sizes, np.zeros(missing, sizes.dtype)])
+        width = int(sizes.max())
         return {
             "center": centers,
-            "contexts": contexts,
-            "context_mask": mask.astype(np.float32),
+            "contexts": np.ascontiguousarray(contexts[:, :width]),
+            "context_mask": (np.arange(width) < sizes[:, None]).astype(np.float32),
             "negatives": self.sampler.sample((len(centers), self.negative), self.rng),
         }
+
+
+def _check_positive(name, value):
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"`{name}` must be a positive integer, got {value!r}")
+
+
+def _left_aligned(contexts, mask):
+    """`(contexts, sizes)`: each row's real contexts first, in their order
+    (0 after them), and how many there are (the smallest unsigned dtype:
+    numpy sorts small integers by radix)."""
+    sizes = mask.sum(axis=1).astype(np.min_scalar_type(mask.shape[1]))
+    real = np.flatnonzero(mask)  # row-major: row by row, left to right
+    starts = np.cumsum(sizes, dtype=np.intp) - sizes
+    columns = np.arange(len(real)) - np.repeat(starts, sizes)
+    aligned = np.zeros_like(contexts)
+    aligned[real // mask.shape[1], columns] = contexts.ravel()[real]
+    return aligned, sizes
+
+
+def _split_rows(centers, contexts, sizes, row_words, width):
+    """Rows of more than `width` contexts cut into rows of at most `width`
+    (the same center, the row's words shared out), `contexts` `width` wide."""
+    pieces = -(-sizes.astype(np.intp) // width)  # ceil(sizes / width) >= 1
+    parts = []
+    for piece in range(-(-contexts.shape[1] // width)):
+        rows = pieces > piece
+        columns = contexts[rows, piece * width : (piece + 1) * width]
+        columns = np.pad(columns, ((0, 0), (0, width - columns.shape[1])))
+        parts.append((
+            centers[rows],
+            columns,
+            np.minimum(sizes[rows] - piece * width, width).astype(sizes.dtype),
+            row_words[rows] / pieces[rows],
+        ))
+    return tuple(np.concatenate(part) for part in zip(*parts))
 
 
 def _chunk_bounds(sentence_starts, chunk_words):
@@ -116,13 +213,3 @@ def _chunk_bounds(sentence_starts, chunk_words):
         bounds.append((begin, end))
         begin = end
     return bounds
-
-
-def _pad(rows, size):
-    centers, contexts, mask = rows
-    missing = size - len(centers)
-    return (
-        np.concatenate([centers, np.zeros(missing, centers.dtype)]),
-        np.concatenate([contexts, np.zeros((missing, contexts.shape[1]), contexts.dtype)]),
-        np.concatenate([mask, np.zeros((missing, mask.shape[1]), mask.dtype)]),
-    )

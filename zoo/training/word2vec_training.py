@@ -8,6 +8,7 @@ import warnings
 import keras
 import numpy as np
 
+from zoo.models.skip_gram import SkipGram
 from zoo.training.word2vec_batches import Word2VecBatches
 
 
@@ -31,7 +32,8 @@ def train_word2vec(
     The learning rate decays linearly with the words processed, from
     `learning_rate` at the start to `min_learning_rate` at the end of the
     last epoch (word2vec's and gensim's schedule). Batches are made in a
-    background thread (`Word2VecBatches`) while the compiled step runs.
+    background thread (`Word2VecBatches`, as backend tensors) while the
+    compiled step runs; the step compiles once per batch width.
     The progress bar counts corpus words and shows the loss and words/s.
 
     Args:
@@ -72,7 +74,13 @@ def train_word2vec(
         )
     if not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"`epochs` must be a positive integer, got {epochs!r}")
-    batches = Word2VecBatches(corpus, batch_size, window, negative, sample, seed)
+    # Skip-gram's pairs train independently, so a center's contexts may be
+    # split over rows: at most `window` a row keeps the pairs of a batch
+    # near the average (see `Word2VecBatches`).
+    max_width = window if isinstance(model, SkipGram) else None
+    batches = Word2VecBatches(
+        corpus, batch_size, window, negative, sample, seed, max_width=max_width
+    )
     start_rate = model.learning_rate if learning_rate is None else float(learning_rate)
     if not model.compiled:
         # The model updates its own embeddings; the optimizer has no weights.
@@ -103,7 +111,7 @@ def train_word2vec(
             callbacks.on_epoch_begin(epoch)
             started = time.perf_counter()
             losses = []
-            for batch, words in _prefetched(batches.epoch()):
+            for batch, words in _prefetched(_as_tensors(batches.epoch())):
                 fraction = min(words_done / total_words, 1.0)
                 rate = start_rate - (start_rate - min_learning_rate) * fraction
                 batch["learning_rate"] = np.full(batch_size, max(rate, min_learning_rate), np.float32)
@@ -134,6 +142,13 @@ def train_word2vec(
                 break
     callbacks.on_train_end()
     return history
+
+
+def _as_tensors(batches):
+    """The batches' arrays as backend tensors, converted in `_prefetched`'s
+    thread instead of in `train_on_batch`."""
+    for batch, words in batches:
+        yield {name: keras.ops.convert_to_tensor(array) for name, array in batch.items()}, words
 
 
 def _prefetched(iterator, depth=4):
