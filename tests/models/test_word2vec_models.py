@@ -44,6 +44,33 @@ def test_one_step_matches_the_numpy_equations(name):
 
 
 @pytest.mark.parametrize("name", MODELS)
+@pytest.mark.parametrize("jit_compile", [True, False])
+def test_stacked_batches_are_steps_in_order(name, jit_compile):
+    cls, step = MODELS[name]
+    model = model_with_random_tables(cls)
+    inputs = keras.ops.convert_to_numpy(model.input_embeddings).astype("float64")
+    outputs = keras.ops.convert_to_numpy(model.output_embeddings).astype("float64")
+    rng = np.random.default_rng(4)
+    batches = [reference.make_batch(rng, 7, batch=5, width=3, negative=2) for _ in range(3)]
+    losses = []
+    for i, batch in enumerate(batches):
+        batch["learning_rate"][:] = 0.3 - 0.1 * i  # a decaying rate within the call
+        inputs, outputs, loss = step(inputs, outputs, batch)
+        losses.append(loss)
+    stacked = {name: np.stack([batch[name] for batch in batches]) for name in batches[0]}
+    model.compile(optimizer="sgd", jit_compile=jit_compile)
+    loss = model.train_on_batch(stacked)
+    # Each step saw the tables the one before left: the 3 numpy steps in order.
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(model.input_embeddings), inputs, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(model.output_embeddings), outputs, rtol=1e-4, atol=1e-5)
+    assert float(loss) == pytest.approx(np.mean(losses), rel=1e-4)
+    scores = model(stacked)
+    assert tuple(scores.shape) == ((3, 5, 3) if name == "cbow" else (3, 5, 3, 3))
+
+
+@pytest.mark.parametrize("name", MODELS)
 def test_inference_changes_nothing(name):
     cls, _ = MODELS[name]
     model = model_with_random_tables(cls)

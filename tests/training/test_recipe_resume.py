@@ -37,7 +37,7 @@ def recording_learning_rates(model):
     train_on_batch = model.train_on_batch
 
     def recorded(batch):
-        rates.append(float(batch["learning_rate"][0]))
+        rates.append(float(np.ravel(batch["learning_rate"])[0]))  # the call's first step
         return train_on_batch(batch)
 
     model.train_on_batch = recorded

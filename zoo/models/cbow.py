@@ -55,25 +55,32 @@ class CBOW(Word2VecModel):
     True
     """
 
-    def negative_sampling_step(self, inputs, learning_rate, training):
+    def negative_sampling_step(self, tables, inputs, training):
+        input_table, output_table = tables
         center = ops.cast(inputs["center"], "int32")
         contexts = ops.cast(inputs["contexts"], "int32")
         context_mask = ops.cast(inputs["context_mask"], "float32")
         negatives = ops.cast(inputs["negatives"], "int32")
         targets, labels, weights = self.targets_and_weights(center, negatives)
 
-        context_vectors = ops.take(self.input_embeddings, contexts, axis=0)
+        context_vectors = ops.take(input_table, contexts, axis=0)
         sizes = ops.maximum(ops.sum(context_mask, axis=1), 1.0)
         hidden = ops.einsum("bc,bcd->bd", context_mask, context_vectors) / sizes[:, None]
-        target_vectors = ops.take(self.output_embeddings, targets, axis=0)
+        target_vectors = ops.take(output_table, targets, axis=0)
         scores = ops.einsum("bd,bkd->bk", hidden, target_vectors)
         # A padding row (no context at all) predicts nothing.
         weights = weights * ops.cast(ops.sum(context_mask, axis=1) > 0, "float32")[:, None]
         losses = ops.sum(self.negative_sampling_loss(scores, labels, weights), axis=1)
         if training:
-            steps = (labels - ops.sigmoid(scores)) * weights * learning_rate[:, None]
+            steps = (labels - ops.sigmoid(scores)) * weights * inputs["learning_rate"][:, None]
             hidden_update = ops.einsum("bk,bkd->bd", steps, target_vectors)
             context_updates = context_mask[:, :, None] * hidden_update[:, None, :]
-            self.scatter_add(self.input_embeddings, contexts, context_updates)
-            self.scatter_add(self.output_embeddings, targets, steps[:, :, None] * hidden[:, None, :])
-        return scores, losses
+            input_table = self.scatter_add(input_table, contexts, context_updates)
+            output_table = self.scatter_add(
+                output_table, targets, steps[:, :, None] * hidden[:, None, :]
+            )
+        return scores, losses, (input_table, output_table)
+
+    def scores_shape(self, shapes):
+        batch_size, negative = shapes["negatives"]
+        return (batch_size, negative + 1)

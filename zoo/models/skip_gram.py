@@ -59,15 +59,16 @@ class SkipGram(Word2VecModel):
     (8,)
     """
 
-    def negative_sampling_step(self, inputs, learning_rate, training):
+    def negative_sampling_step(self, tables, inputs, training):
+        input_table, output_table = tables
         center = ops.cast(inputs["center"], "int32")
         contexts = ops.cast(inputs["contexts"], "int32")
         context_mask = ops.cast(inputs["context_mask"], "float32")
         negatives = ops.cast(inputs["negatives"], "int32")
         targets, labels, weights = self.targets_and_weights(center, negatives)
 
-        context_vectors = ops.take(self.input_embeddings, contexts, axis=0)
-        target_vectors = ops.take(self.output_embeddings, targets, axis=0)
+        context_vectors = ops.take(input_table, contexts, axis=0)
+        target_vectors = ops.take(output_table, targets, axis=0)
         scores = ops.einsum("bcd,bkd->bck", context_vectors, target_vectors)
         pair_weights = context_mask[:, :, None] * weights[:, None, :]
         losses = ops.sum(
@@ -76,9 +77,13 @@ class SkipGram(Word2VecModel):
         ) / ops.maximum(ops.sum(context_mask, axis=1), 1.0)
         if training:
             steps = (labels[:, None, :] - ops.sigmoid(scores)) * pair_weights
-            steps = steps * learning_rate[:, None, None]
+            steps = steps * inputs["learning_rate"][:, None, None]
             context_updates = ops.einsum("bck,bkd->bcd", steps, target_vectors)
             target_updates = ops.einsum("bck,bcd->bkd", steps, context_vectors)
-            self.scatter_add(self.input_embeddings, contexts, context_updates)
-            self.scatter_add(self.output_embeddings, targets, target_updates)
-        return scores, losses
+            input_table = self.scatter_add(input_table, contexts, context_updates)
+            output_table = self.scatter_add(output_table, targets, target_updates)
+        return scores, losses, (input_table, output_table)
+
+    def scores_shape(self, shapes):
+        batch_size, width = shapes["contexts"]
+        return (batch_size, width, shapes["negatives"][1] + 1)

@@ -1,8 +1,9 @@
 """`Word2VecModel`: the base of `SkipGram` and `CBOW` (embeddings, sparse SGD).
 
-Subclasses implement `negative_sampling_step(inputs, learning_rate,
-training)`: the scores of the true and noise words, the per-example loss,
-and, when training, the sparse updates of the two embedding tables.
+Subclasses implement `negative_sampling_step(tables, inputs, training)`:
+the scores of the true and noise words, the per-example loss, and the two
+embedding tables after the step's sparse updates (unchanged unless
+training), and `scores_shape(shapes)`.
 """
 
 import keras
@@ -41,6 +42,13 @@ class Word2VecModel(keras.Model):
     the width changes from batch to batch, and a compiled step compiles
     once per width); a noise word equal to the center word is ignored, as
     in word2vec.
+
+    Stacked inputs, each with a leading `steps` axis (`center` [steps,
+    batch], ...), run `steps` SGD steps one after the other in one call,
+    each seeing the tables the previous one left: the same as `steps`
+    calls, without a trip back to Python between them (a loop inside the
+    compiled step; `train_word2vec`'s `steps_per_execution`). The scores
+    and losses are then stacked the same way.
 
     Args:
         vocabulary_size: int. Number of words.
@@ -81,16 +89,55 @@ class Word2VecModel(keras.Model):
         self.built = True
 
     def call(self, inputs, training=False):
-        learning_rate = inputs.get("learning_rate")
-        if learning_rate is None:
-            learning_rate = ops.full(ops.shape(inputs["center"]), self.learning_rate)
-        scores, losses = self.negative_sampling_step(
-            inputs, ops.cast(learning_rate, "float32"), training
+        inputs = dict(inputs)
+        if inputs.get("learning_rate") is None:
+            inputs["learning_rate"] = ops.full(ops.shape(inputs["center"]), self.learning_rate)
+        inputs["learning_rate"] = ops.cast(inputs["learning_rate"], "float32")
+        tables = (
+            ops.convert_to_tensor(self.input_embeddings),
+            ops.convert_to_tensor(self.output_embeddings),
         )
+        if len(inputs["center"].shape) == 1:
+            scores, losses, tables = self.negative_sampling_step(tables, inputs, training)
+        else:
+            scores, losses, tables = self.steps_in_order(tables, inputs, training)
+        if training:
+            self.input_embeddings.assign(tables[0])
+            self.output_embeddings.assign(tables[1])
         self.add_loss(ops.mean(losses))
         return scores
 
-    def negative_sampling_step(self, inputs, learning_rate, training):
+    def steps_in_order(self, tables, inputs, training):
+        """`negative_sampling_step` on `inputs[name][i]` for each i of the
+        leading axis, in order, in a compiled loop: the stacked scores and
+        losses, and the tables after the last step."""
+        steps, batch_size = ops.shape(inputs["center"])[:2]
+        shapes = {name: ops.shape(value)[1:] for name, value in inputs.items()}
+        scores = ops.zeros((steps, *self.scores_shape(shapes)))
+        losses = ops.zeros((steps, batch_size))
+
+        def step(i, carry):
+            tables, scores, losses = carry
+            step_inputs = {name: ops.take(value, i, axis=0) for name, value in inputs.items()}
+            step_scores, step_losses, tables = self.negative_sampling_step(
+                tables, step_inputs, training
+            )
+            start = [i] + [0] * (len(scores.shape) - 1)
+            scores = ops.slice_update(scores, start, step_scores[None])
+            losses = ops.slice_update(losses, [i, 0], step_losses[None])
+            return tables, scores, losses
+
+        tables, scores, losses = ops.fori_loop(0, steps, step, (tables, scores, losses))
+        return scores, losses, tables
+
+    def negative_sampling_step(self, tables, inputs, training):
+        """One step on `inputs` (one batch, `learning_rate` included) from
+        `tables` = (input, output) table values: `(scores, losses,
+        tables)`, the tables updated when training."""
+        raise NotImplementedError
+
+    def scores_shape(self, shapes):
+        """The shape of one step's scores, from its inputs' `shapes` (a dict)."""
         raise NotImplementedError
 
     # Shared math for the subclasses.
@@ -117,10 +164,10 @@ class Word2VecModel(keras.Model):
         return -ops.log_sigmoid(signs * scores) * weights
 
     def scatter_add(self, table, ids, updates):
-        """`table[ids] += updates`, duplicates summed, in place."""
+        """`table` with `updates` added to its rows `ids`, duplicates summed."""
         flat_ids = ops.reshape(ids, (-1, 1))
         flat_updates = ops.reshape(updates, (-1, self.dimension))
-        table.assign(ops.scatter_update(table, flat_ids, flat_updates, reduction="add"))
+        return ops.scatter_update(table, flat_ids, flat_updates, reduction="add")
 
     def word_vectors(self, words, counts=None):
         """The input vectors as a `zoo.models.WordVectors` for `words` (in id order)."""

@@ -17,6 +17,7 @@ def train_word2vec(
     corpus,
     epochs=5,
     batch_size=1024,
+    steps_per_execution=8,
     window=5,
     negative=5,
     sample=1e-3,
@@ -33,7 +34,11 @@ def train_word2vec(
     `learning_rate` at the start to `min_learning_rate` at the end of the
     last epoch (word2vec's and gensim's schedule). Batches are made in a
     background thread (`Word2VecBatches`, as backend tensors) while the
-    compiled step runs; the step compiles once per batch width.
+    compiled step runs; the step compiles once per batch width. One call
+    of the compiled step runs `steps_per_execution` SGD steps of
+    `batch_size` center words, in order (stacked inputs, see
+    `Word2VecModel`), as Keras' `steps_per_execution` does for `fit`:
+    the same updates, without a return to Python after each.
     The progress bar counts corpus words and shows the loss and words/s.
 
     Args:
@@ -42,6 +47,9 @@ def train_word2vec(
         corpus: `zoo.data.TextCorpus`.
         epochs: int. Passes over the corpus, default 5.
         batch_size: int. Center words per step, default 1024.
+        steps_per_execution: int. Steps per call of the compiled step,
+            default 8. Under a distribution (`--distribute`) it is 1: each
+            step's batch is split over the devices.
         window: int. Largest context distance, default 5.
         negative: int. Noise words per center word, default 5.
         sample: float. Subsampling threshold of frequent words, default
@@ -78,8 +86,13 @@ def train_word2vec(
     # split over rows: at most `window` a row keeps the pairs of a batch
     # near the average (see `Word2VecBatches`).
     max_width = window if isinstance(model, SkipGram) else None
+    if not isinstance(steps_per_execution, int) or steps_per_execution < 1:
+        raise ValueError(
+            f"`steps_per_execution` must be a positive integer, got {steps_per_execution!r}"
+        )
+    steps = 1 if _distributed() else steps_per_execution
     batches = Word2VecBatches(
-        corpus, batch_size, window, negative, sample, seed, max_width=max_width
+        corpus, batch_size * steps, window, negative, sample, seed, max_width=max_width
     )
     start_rate = model.learning_rate if learning_rate is None else float(learning_rate)
     if not model.compiled:
@@ -111,10 +124,14 @@ def train_word2vec(
             callbacks.on_epoch_begin(epoch)
             started = time.perf_counter()
             losses = []
-            for batch, words in _prefetched(_as_tensors(batches.epoch())):
-                fraction = min(words_done / total_words, 1.0)
-                rate = start_rate - (start_rate - min_learning_rate) * fraction
-                batch["learning_rate"] = np.full(batch_size, max(rate, min_learning_rate), np.float32)
+            for batch, words in _prefetched(_as_tensors(batches.epoch(), steps)):
+                # Each step's rate where its share of the call's words begins.
+                fraction = (words_done + words * np.arange(steps) / steps) / total_words
+                rate = start_rate - (start_rate - min_learning_rate) * np.minimum(fraction, 1.0)
+                rate = np.maximum(rate, min_learning_rate).astype(np.float32)
+                batch["learning_rate"] = np.repeat(rate[:, None], batch_size, axis=1)
+                if steps == 1:
+                    batch["learning_rate"] = batch["learning_rate"][0]
                 losses.append(float(model.train_on_batch(batch)))
                 words_done += words
                 elapsed = time.perf_counter() - started
@@ -144,11 +161,23 @@ def train_word2vec(
     return history
 
 
-def _as_tensors(batches):
+def _as_tensors(batches, steps):
     """The batches' arrays as backend tensors, converted in `_prefetched`'s
-    thread instead of in `train_on_batch`."""
+    thread instead of in `train_on_batch`; with `steps` > 1 stacked as
+    `steps` batches ([steps, batch_size, ...])."""
     for batch, words in batches:
+        if steps > 1:
+            batch = {name: array.reshape(steps, -1, *array.shape[1:]) for name, array in batch.items()}
         yield {name: keras.ops.convert_to_tensor(array) for name, array in batch.items()}, words
+
+
+def _distributed():
+    """Whether a tf.distribute strategy or a Keras distribution is in force."""
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        return tf.distribute.has_strategy()
+    return keras.distribution.distribution() is not None
 
 
 def _prefetched(iterator, depth=4):
