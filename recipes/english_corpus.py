@@ -2,6 +2,7 @@
 
     apt-get install dict-gcide dict-wn dict-foldoc dict-jargon dict-devil
     python recipes/english_corpus.py --out english.txt
+    python recipes/english_corpus.py --databases gcide --out gcide_ewt.txt
 
 Writes one paragraph per line, lowercased, tokenized into words
 (letters with inner apostrophes, or digit runs); punctuation is dropped.
@@ -93,8 +94,19 @@ def main(argv=None):
     parser.add_argument("--out", required=True, help="the text file to write")
     parser.add_argument("--dictd", default=str(DICTD), help="folder of the dictd databases")
     parser.add_argument("--ewt", default=str(EWT), help="folder of the UD EWT .conllu")
+    parser.add_argument(
+        "--databases", default=",".join(DATABASES),
+        help=f"comma-separated dictd databases to read, default {','.join(DATABASES)}",
+    )
     args = parser.parse_args(argv)
-    sources = [dictd_paragraphs(name, Path(args.dictd)) for name in DATABASES]
+    databases = [name for name in args.databases.split(",") if name]
+    for name in databases:
+        if not (Path(args.dictd) / f"{name}.dict.dz").exists():
+            parser.error(
+                f"no {name}.dict.dz in {args.dictd}: apt-get install dict-{name}, "
+                "or leave it out of --databases"
+            )
+    sources = [dictd_paragraphs(name, Path(args.dictd)) for name in databases]
     sources.append(ewt_sentences(args.ewt))
     lines = words = 0
     with open(args.out, "w", encoding="utf-8") as out:
