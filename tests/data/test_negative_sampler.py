@@ -24,3 +24,31 @@ def test_shape_dtype_and_bad_counts():
     for bad in ([], [0, 0], [1, -1], [[1, 2]]):
         with pytest.raises(ValueError, match="counts"):
             NegativeSampler(bad)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_draws_match_random_distributions_with_zeros(seed):
+    rng = np.random.default_rng(seed)
+    counts = rng.permutation(np.floor(1e6 / np.arange(1, 301) ** 1.1))  # Zipf-like
+    counts[rng.choice(300, 40, replace=False)] = 0
+    sampler = NegativeSampler(counts)
+    draws = sampler.sample((400_000,), np.random.default_rng(seed + 10))
+    observed = np.bincount(draws, minlength=len(counts))
+    assert observed[counts == 0].sum() == 0
+    expected = counts**0.75 / np.sum(counts**0.75) * len(draws)
+    # Pool the rare words so every cell expects at least 20 draws.
+    order = np.argsort(expected)[::-1]
+    cells, pooled_observed, pooled_expected = [], 0, 0.0
+    for word in order[counts[order] > 0]:
+        pooled_observed += observed[word]
+        pooled_expected += expected[word]
+        if pooled_expected >= 20:
+            cells.append((pooled_observed, pooled_expected))
+            pooled_observed, pooled_expected = 0, 0.0
+    observed_cells, expected_cells = np.array(cells).T
+    chi_square = np.sum((observed_cells - expected_cells) ** 2 / expected_cells)
+    dof = len(cells) - 1
+    # 99.9% quantile of chi-square, Wilson-Hilferty approximation.
+    z = 3.09
+    bound = dof * (1 - 2 / (9 * dof) + z * np.sqrt(2 / (9 * dof))) ** 3
+    assert chi_square < bound, (chi_square, bound, dof)
