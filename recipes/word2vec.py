@@ -106,6 +106,7 @@ class Word2VecConfig(ResumableRunnerOptions):
     )
     min_learning_rate: float = option(1e-4, "final SGD step")
     batch_size: int = option(1024, "center words per step")
+    steps_per_execution: int = option(8, "steps per compiled call, run in order (1 with --distribute)")
     seed: int = option(1, "random seed")
     similarity: str = option("", "comma-separated word-pair files (default: gensim's wordsim353, simlex999)")
     analogies: str = option("", "analogy questions file (default: gensim's questions-words.txt)")
@@ -122,6 +123,10 @@ class Word2VecConfig(ResumableRunnerOptions):
     max_new_words: int = option(0, "with --from: add at most this many new words (0: all)")
 
     def __post_init__(self):
+        for name in ("epochs", "batch_size", "steps_per_execution", "window"):
+            if getattr(self, name) < 1:
+                flag = "--" + name.replace("_", "-")
+                raise OptionError(f"{flag} must be at least 1, got {getattr(self, name)}")
         if not self.learning_rate:
             self.learning_rate = FINE_TUNING_LEARNING_RATE if self.from_checkpoint else 0.025
         if not self.dimension and not self.from_checkpoint:
@@ -246,6 +251,7 @@ def main(argv=None):
             corpus,
             epochs=config.epochs,
             batch_size=config.batch_size,
+            steps_per_execution=config.steps_per_execution,
             window=config.window,
             negative=config.negative,
             sample=config.sample,

@@ -207,6 +207,8 @@ def checkpoints(tmp_path_factory):
         (["--from", "{missing}"], "--from: "),
         (["--from", "{vectors}", "--dimension", "16"], "--dimension is 16 but --from"),
         (["--from", "{vectors}", "--min-count", "50"], "nothing to train on"),
+        (["--batch-size", "0"], "--batch-size must be at least 1, got 0"),
+        (["--steps-per-execution", "-1"], "--steps-per-execution must be at least 1, got -1"),
     ],
 )
 def test_bad_from_exits_2_and_writes_nothing(tmp_path, capsys, checkpoints, options, message):
