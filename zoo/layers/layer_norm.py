@@ -8,12 +8,50 @@ Shared by the layer-norm cells (LSTM, GRU, SimpleRNN). Ba, Kiros & Hinton
 mean and var over the last axis. For float16/bfloat16 inputs the statistics
 are computed in float32 and the result is cast back, as
 `keras.layers.LayerNormalization` does.
+
+Speed (these run at every time step of a recurrent layer):
+
+- `layer_norm` computes mean(a) and mean(a^2) as two independent
+  reductions of the same tensor (not one after the other), and
+  var = max(mean(a^2) - mean(a)^2, 0), shifted for accuracy (see below).
+- `layer_norm_matmul(x, W)` is LN(x @ W) without the mean reduction: the
+  mean over the columns of x @ W is x @ m with m the row means of W, so
+  x @ W - mean(x @ W) = x @ (W - m), exactly; `center_columns(W)` is
+  W - m, computed once per call of a layer (outside its time loop, see
+  `HoistedKernelsMixin`), and only mean((x @ (W - m))^2) is left per step.
 """
+
+import contextlib
 
 from keras import ops
 
 #: The default `epsilon` of every zoo layer-norm cell (Keras' LayerNormalization default).
 DEFAULT_EPSILON = 1e-3
+
+
+def _compute_dtype(dtype):
+    return "float32" if str(dtype) in ("float16", "bfloat16") else dtype
+
+
+def _mean(x):
+    """Mean over the last axis, in the dtype of x.
+
+    A sum divided by the size: on JAX, Keras 3.15's `ops.mean` reduces
+    float64 in float32.
+    """
+    size = x.shape[-1]
+    if size is None:
+        size = ops.cast(ops.shape(x)[-1], x.dtype)
+    return ops.sum(x, axis=-1, keepdims=True) / size
+
+
+def _scale_and_shift(centered, inv_std, gamma, beta, compute, dtype):
+    if gamma is not None:
+        inv_std = inv_std * ops.cast(gamma, compute)
+    normed = centered * inv_std
+    if beta is not None:
+        normed = normed + ops.cast(beta, compute)
+    return ops.cast(normed, dtype)
 
 
 def layer_norm(inputs, gamma=None, beta=None, epsilon=DEFAULT_EPSILON):
@@ -29,14 +67,98 @@ def layer_norm(inputs, gamma=None, beta=None, epsilon=DEFAULT_EPSILON):
         A tensor with the shape and dtype of `inputs`.
     """
     dtype = inputs.dtype
-    compute = "float32" if str(dtype) in ("float16", "bfloat16") else dtype
+    compute = _compute_dtype(dtype)
     x = ops.cast(inputs, compute)
-    mean = ops.mean(x, axis=-1, keepdims=True)
-    centered = x - mean
-    variance = ops.mean(ops.square(centered), axis=-1, keepdims=True)
-    normed = centered * ops.rsqrt(variance + epsilon)
-    if gamma is not None:
-        normed = normed * ops.cast(gamma, compute)
-    if beta is not None:
-        normed = normed + ops.cast(beta, compute)
-    return ops.cast(normed, dtype)
+    # Two independent reductions (one fused pass), not mean then mean of
+    # squares of the centered values (two passes, one after the other):
+    # var = E[d^2] - E[d]^2 with d = x - k. Any constant k gives var(x);
+    # k = x[..., :1] (a sample, within a few std of the mean; without a
+    # gradient) keeps E[d^2] and E[d]^2 from cancelling when the mean is
+    # large against the std, as shifted-data variance does.
+    shifted = x - ops.stop_gradient(x[..., :1])
+    shifted_mean = _mean(shifted)
+    mean_of_squares = _mean(ops.square(shifted))
+    variance = ops.maximum(mean_of_squares - ops.square(shifted_mean), 0.0)
+    inv_std = ops.rsqrt(variance + epsilon)
+    return _scale_and_shift(
+        shifted - shifted_mean, inv_std, gamma, beta, compute, dtype
+    )
+
+
+def center_columns(kernel):
+    """`kernel` [k, n] minus the mean of each row: x @ it has zero row means.
+
+    Computed in float32 for float16/bfloat16 kernels, returned in the
+    kernel's dtype.
+    """
+    dtype = kernel.dtype
+    compute = _compute_dtype(dtype)
+    kernel = ops.cast(kernel, compute)
+    return ops.cast(kernel - _mean(kernel), dtype)
+
+
+def normalize_centered(centered, gamma=None, beta=None, epsilon=DEFAULT_EPSILON):
+    """`layer_norm` of a tensor whose mean over the last axis is zero.
+
+    `centered` is x @ center_columns(W) (see `layer_norm_matmul`); its mean
+    is zero up to rounding, so only mean(centered^2) is computed.
+    """
+    dtype = centered.dtype
+    compute = _compute_dtype(dtype)
+    x = ops.cast(centered, compute)
+    variance = _mean(ops.square(x))
+    inv_std = ops.rsqrt(variance + epsilon)
+    return _scale_and_shift(x, inv_std, gamma, beta, compute, dtype)
+
+
+def layer_norm_matmul(
+    inputs, centered_kernel, gamma=None, beta=None, epsilon=DEFAULT_EPSILON
+):
+    """LN(inputs @ W; gamma, beta), given `centered_kernel` = center_columns(W).
+
+    Equal to `layer_norm(ops.matmul(inputs, W), gamma, beta, epsilon)`
+    (x @ W - mean(x @ W) = x @ center_columns(W)), with one reduction
+    instead of two.
+    """
+    return normalize_centered(
+        ops.matmul(inputs, centered_kernel), gamma, beta, epsilon
+    )
+
+
+class HoistedKernelsMixin:
+    """Centered kernels of a layer-norm cell, computed once per layer call.
+
+    A cell lists its kernels in `centered_kernel_names`, implements
+    `centered_kernel(name)` (`center_columns` of `effective_kernel()`
+    etc.) and computes its LN(x @ W) with `self.layer_norm_matmul(x, name,
+    gamma)`. By default that centers the one kernel it needs at each call;
+    inside `with cell.hoisted_kernels():` (which the fused layers enter
+    around their time loop) every kernel is centered once, before the
+    loop, so the loop and its backward pass do not redo the centering (nor
+    the weight normalization) at every step.
+    """
+
+    centered_kernel_names = ("kernel", "recurrent_kernel")
+
+    def centered_kernel(self, name):
+        raise NotImplementedError
+
+    def layer_norm_matmul(self, inputs, name, gamma, beta=None):
+        """LN(inputs @ W; gamma, beta) with this cell's epsilon, W the
+        kernel `name` (hoisted by `hoisted_kernels()`, else centered here).
+        Both paths run the same operations, so a fused layer and its cell
+        give the same numbers."""
+        hoisted = self.__dict__.get("_hoisted_centered_kernels")
+        kernel = hoisted[name] if hoisted is not None else self.centered_kernel(name)
+        return layer_norm_matmul(inputs, kernel, gamma, beta, self.epsilon)
+
+    @contextlib.contextmanager
+    def hoisted_kernels(self):
+        previous = self.__dict__.get("_hoisted_centered_kernels")
+        kernels = {name: self.centered_kernel(name) for name in self.centered_kernel_names}
+        # object.__setattr__: a plain cache, not tracked by Keras.
+        object.__setattr__(self, "_hoisted_centered_kernels", kernels)
+        try:
+            yield self
+        finally:
+            object.__setattr__(self, "_hoisted_centered_kernels", previous)

@@ -4,13 +4,14 @@ import keras
 from keras import ops
 
 from zoo.layers.layer_norm import DEFAULT_EPSILON
-from zoo.layers.layer_norm import layer_norm
+from zoo.layers.layer_norm import HoistedKernelsMixin
+from zoo.layers.layer_norm import center_columns
 from zoo.layers.recurrent_cell import RecurrentCell
 from zoo.layers.weight_normalization import WeightNormMixin
 
 
 @keras.saving.register_keras_serializable(package="zoo")
-class LayerNormGRUCell(WeightNormMixin, RecurrentCell):
+class LayerNormGRUCell(HoistedKernelsMixin, WeightNormMixin, RecurrentCell):
     """GRU cell with layer normalization (Ba, Kiros & Hinton 2016).
 
     Ba, Kiros & Hinton 2016, "Layer Normalization": the input part W x and
@@ -129,14 +130,28 @@ class LayerNormGRUCell(WeightNormMixin, RecurrentCell):
             setattr(self, name, gamma)
         self.build_weight_norm()
 
+    @property
+    def centered_kernel_names(self):
+        if self.reset_after:
+            return ("kernel", "recurrent_kernel")
+        # LN(U_zr h) and LN(U_g (r * h)) normalize separately.
+        return ("kernel", "recurrent_gates_kernel", "recurrent_candidate_kernel")
+
+    def centered_kernel(self, name):
+        if name == "kernel":
+            return center_columns(self.effective_kernel())
+        kernel = self.effective_recurrent_kernel()
+        split = 2 * self.units
+        if name == "recurrent_gates_kernel":
+            kernel = kernel[:, :split]
+        elif name == "recurrent_candidate_kernel":
+            kernel = kernel[:, split:]
+        return center_columns(kernel)
+
     def project_inputs(self, inputs, dropout_mask=None):
         if dropout_mask is not None:
             inputs = inputs * self._broadcast_mask(dropout_mask, inputs)
-        projected = layer_norm(
-            ops.matmul(inputs, self.effective_kernel()),
-            self.kernel_norm_gamma,
-            epsilon=self.epsilon,
-        )
+        projected = self.layer_norm_matmul(inputs, "kernel", self.kernel_norm_gamma)
         if self.use_bias:
             projected = projected + self.bias
         return projected
@@ -146,29 +161,22 @@ class LayerNormGRUCell(WeightNormMixin, RecurrentCell):
     ):
         h_prev = self.split_states(states)[0]
         h_in = self.recurrent_input(h_prev, training, recurrent_dropout_mask)
-        kernel = self.effective_recurrent_kernel()
         gamma = self.recurrent_norm_gamma
-        units, eps = self.units, self.epsilon
+        split = 2 * self.units
         a_z, a_r, a_g = ops.split(projected_inputs, 3, axis=-1)
         if self.reset_after:
-            inner = layer_norm(ops.matmul(h_in, kernel), gamma, epsilon=eps)
+            inner = self.layer_norm_matmul(h_in, "recurrent_kernel", gamma)
             n_z, n_r, n_g = ops.split(inner, 3, axis=-1)
             z = self.recurrent_activation(a_z + n_z)
             r = self.recurrent_activation(a_r + n_r)
             g = self.activation(a_g + r * n_g)
         else:
-            inner = layer_norm(
-                ops.matmul(h_in, kernel[:, : 2 * units]),
-                gamma[: 2 * units],
-                epsilon=eps,
-            )
+            inner = self.layer_norm_matmul(h_in, "recurrent_gates_kernel", gamma[:split])
             n_z, n_r = ops.split(inner, 2, axis=-1)
             z = self.recurrent_activation(a_z + n_z)
             r = self.recurrent_activation(a_r + n_r)
-            n_g = layer_norm(
-                ops.matmul(r * h_in, kernel[:, 2 * units :]),
-                gamma[2 * units :],
-                epsilon=eps,
+            n_g = self.layer_norm_matmul(
+                r * h_in, "recurrent_candidate_kernel", gamma[split:]
             )
             g = self.activation(a_g + n_g)
         h = z * h_prev + (1.0 - z) * g

@@ -4,12 +4,14 @@ import keras
 from keras import ops
 
 from zoo.layers.layer_norm import DEFAULT_EPSILON
+from zoo.layers.layer_norm import HoistedKernelsMixin
+from zoo.layers.layer_norm import center_columns
 from zoo.layers.layer_norm import layer_norm
 from zoo.layers.recurrent_cell import RecurrentCell
 
 
 @keras.saving.register_keras_serializable(package="zoo")
-class LayerNormLSTMCell(RecurrentCell):
+class LayerNormLSTMCell(HoistedKernelsMixin, RecurrentCell):
     """LSTM cell with layer normalization (Ba, Kiros & Hinton 2016).
 
     Ba, Kiros & Hinton, "Layer Normalization", 2016, section 3.1 / eq. 20-22.
@@ -158,14 +160,15 @@ class LayerNormLSTMCell(RecurrentCell):
         )
         self.build_weight_norm()
 
+    def centered_kernel(self, name):
+        if name == "kernel":
+            return center_columns(self.effective_kernel())
+        return center_columns(self.effective_recurrent_kernel())
+
     def project_inputs(self, inputs, dropout_mask=None):
         if dropout_mask is not None:
             inputs = inputs * self._broadcast_mask(dropout_mask, inputs)
-        projected = layer_norm(
-            ops.matmul(inputs, self.effective_kernel()),
-            self.kernel_norm_gamma,
-            epsilon=self.epsilon,
-        )
+        projected = self.layer_norm_matmul(inputs, "kernel", self.kernel_norm_gamma)
         if self.use_bias:
             projected = projected + self.bias
         return projected
@@ -175,10 +178,8 @@ class LayerNormLSTMCell(RecurrentCell):
     ):
         h_prev, c_prev = states[0], states[1]
         h_in = self.recurrent_input(h_prev, training, recurrent_dropout_mask)
-        z = projected_inputs + layer_norm(
-            ops.matmul(h_in, self.effective_recurrent_kernel()),
-            self.recurrent_norm_gamma,
-            epsilon=self.epsilon,
+        z = projected_inputs + self.layer_norm_matmul(
+            h_in, "recurrent_kernel", self.recurrent_norm_gamma
         )
         z_i, z_f, z_c, z_o = ops.split(z, 4, axis=-1)
         i = self.recurrent_activation(z_i)

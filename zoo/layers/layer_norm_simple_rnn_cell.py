@@ -4,13 +4,14 @@ import keras
 from keras import ops
 
 from zoo.layers.layer_norm import DEFAULT_EPSILON
-from zoo.layers.layer_norm import layer_norm
+from zoo.layers.layer_norm import HoistedKernelsMixin
+from zoo.layers.layer_norm import center_columns
 from zoo.layers.recurrent_cell import RecurrentCell
 from zoo.layers.weight_normalization import WeightNormMixin
 
 
 @keras.saving.register_keras_serializable(package="zoo")
-class LayerNormSimpleRNNCell(WeightNormMixin, RecurrentCell):
+class LayerNormSimpleRNNCell(HoistedKernelsMixin, WeightNormMixin, RecurrentCell):
     """SimpleRNN (Elman) cell with layer normalization (Ba et al. 2016).
 
     Ba, Kiros & Hinton 2016, "Layer Normalization": the input part W x and
@@ -116,14 +117,15 @@ class LayerNormSimpleRNNCell(WeightNormMixin, RecurrentCell):
             setattr(self, name, gamma)
         self.build_weight_norm()
 
+    def centered_kernel(self, name):
+        if name == "kernel":
+            return center_columns(self.effective_kernel())
+        return center_columns(self.effective_recurrent_kernel())
+
     def project_inputs(self, inputs, dropout_mask=None):
         if dropout_mask is not None:
             inputs = inputs * self._broadcast_mask(dropout_mask, inputs)
-        projected = layer_norm(
-            ops.matmul(inputs, self.effective_kernel()),
-            self.kernel_norm_gamma,
-            epsilon=self.epsilon,
-        )
+        projected = self.layer_norm_matmul(inputs, "kernel", self.kernel_norm_gamma)
         if self.use_bias:
             projected = projected + self.bias
         return projected
@@ -133,10 +135,8 @@ class LayerNormSimpleRNNCell(WeightNormMixin, RecurrentCell):
     ):
         h_prev = self.split_states(states)[0]
         h_in = self.recurrent_input(h_prev, training, recurrent_dropout_mask)
-        recurrent = layer_norm(
-            ops.matmul(h_in, self.effective_recurrent_kernel()),
-            self.recurrent_norm_gamma,
-            epsilon=self.epsilon,
+        recurrent = self.layer_norm_matmul(
+            h_in, "recurrent_kernel", self.recurrent_norm_gamma
         )
         # Cast back: on JAX, keras.ops.tanh turns float64 into float32
         # (Keras 3.15 result_type), which would break the loop's carry.
