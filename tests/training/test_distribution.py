@@ -21,17 +21,21 @@ ONE_STEP = textwrap.dedent(
     import json
     import numpy as np
     import keras
-    from zoo.training.distribution import distribution_scope, use_xla, visible_devices
+    from zoo.training.distribution import distribution_active, distribution_scope
+    from zoo.training.distribution import use_xla, visible_devices
     x = np.array(json.loads(sys.argv[1]), "float32")
     y = np.array(json.loads(sys.argv[2]), "float32")
+    active = [distribution_active()]
     with distribution_scope(True):
+        active.append(distribution_active())
         model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(
             1, kernel_initializer="ones", bias_initializer="zeros")])
         model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse",
                       jit_compile=use_xla(True))
         model.fit(x, y, batch_size=len(x), epochs=1, shuffle=False, verbose=0)
         kernel, bias = model.get_weights()
-    print(json.dumps({"devices": len(visible_devices()),
+    active.append(distribution_active())
+    print(json.dumps({"devices": len(visible_devices()), "active": active,
                       "kernel": kernel.ravel().tolist(), "bias": bias.tolist()}))
     """
 )
@@ -45,6 +49,7 @@ def test_one_data_parallel_step_equals_the_whole_batch_gradient(backend):
     printed = run_on_two_devices(ONE_STEP, json.dumps(x.tolist()), json.dumps(y.tolist()), backend=backend)
     result = json.loads(printed.strip().splitlines()[-1])
     assert result["devices"] == 2
+    assert result["active"] == [False, True, False]  # distribution_active()
     assert "over 2 devices" in printed
     # numpy: prediction x @ 1 + 0, loss mean((p - y)^2), one SGD step of 0.1.
     error = x.sum(axis=1, keepdims=True) - y

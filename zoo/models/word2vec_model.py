@@ -9,6 +9,8 @@ training), and `scores_shape(shapes)`.
 import keras
 from keras import ops
 
+from zoo.argument_checks import check_positive_integer
+
 
 class Word2VecModel(keras.Model):
     """Input and output word embeddings trained by sparse SGD with negative sampling.
@@ -62,9 +64,8 @@ class Word2VecModel(keras.Model):
         self, vocabulary_size, dimension=100, learning_rate=0.025, seed=None, **kwargs
     ):
         super().__init__(**kwargs)
-        for name, value in (("vocabulary_size", vocabulary_size), ("dimension", dimension)):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"`{name}` must be a positive integer, got {value!r}")
+        check_positive_integer("vocabulary_size", vocabulary_size)
+        check_positive_integer("dimension", dimension)
         if not learning_rate > 0:
             raise ValueError(f"`learning_rate` must be positive, got {learning_rate!r}")
         self.vocabulary_size = vocabulary_size
@@ -93,6 +94,8 @@ class Word2VecModel(keras.Model):
         if inputs.get("learning_rate") is None:
             inputs["learning_rate"] = ops.full(ops.shape(inputs["center"]), self.learning_rate)
         inputs["learning_rate"] = ops.cast(inputs["learning_rate"], "float32")
+        # Values, not variables: the steps carry them through their loop and
+        # update them functionally (only `training` writes them back).
         tables = (
             ops.convert_to_tensor(self.input_embeddings),
             ops.convert_to_tensor(self.output_embeddings),

@@ -6,6 +6,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from zoo.argument_checks import check_positive_integer
 from zoo.data.data_format_error import DataFormatError
 from zoo.data.data_format_error import numbered_lines
 from zoo.data.vocabulary import Vocabulary
@@ -85,9 +86,8 @@ class WordVectors(keras.Model):
 
     def __init__(self, vocabulary_size, dimension, **kwargs):
         super().__init__(**kwargs)
-        for name, value in (("vocabulary_size", vocabulary_size), ("dimension", dimension)):
-            if not _is_positive_int(value):
-                raise ValueError(f"`{name}` must be a positive integer, got {value!r}")
+        check_positive_integer("vocabulary_size", vocabulary_size)
+        check_positive_integer("dimension", dimension)
         self.vocabulary_size = vocabulary_size
         self.dimension = dimension
         self.embedding = keras.layers.Embedding(vocabulary_size, dimension, name="embedding")

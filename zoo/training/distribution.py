@@ -75,6 +75,17 @@ def distribution_scope(distribute):
         )
 
 
+def distribution_active():
+    """Whether a batch is being split over devices now: a `tf.distribute`
+    strategy scope (TensorFlow) or a Keras distribution (JAX) is in force,
+    as inside `distribution_scope(True)`."""
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        return tf.distribute.has_strategy()
+    return keras.distribution.distribution() is not None
+
+
 def use_xla(distribute=False):
     """The `jit_compile` a recipe's `compile` gets.
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from zoo.argument_checks import check_positive_integer
 from zoo.data.context_windows import context_windows
 from zoo.data.frequent_word_subsampling import keep_probabilities
 from zoo.data.negative_sampler import NegativeSampler
@@ -69,10 +70,10 @@ class Word2VecBatches:
     def __init__(
         self, corpus, batch_size, window=5, negative=5, sample=1e-3, seed=None, max_width=None
     ):
-        _check_positive("batch_size", batch_size)
-        _check_positive("window", window)
+        check_positive_integer("batch_size", batch_size)
+        check_positive_integer("window", window)
         max_width = 2 * window if max_width is None else max_width
-        _check_positive("max_width", max_width)
+        check_positive_integer("max_width", max_width)
         if not isinstance(negative, int) or negative < 0:
             raise ValueError(f"`negative` must be a non-negative integer, got {negative!r}")
         self.corpus = corpus
@@ -162,11 +163,6 @@ class Word2VecBatches:
             "context_mask": (np.arange(width) < sizes[:, None]).astype(np.float32),
             "negatives": self.sampler.sample((len(centers), self.negative), self.rng),
         }
-
-
-def _check_positive(name, value):
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"`{name}` must be a positive integer, got {value!r}")
 
 
 def _left_aligned(contexts, mask):

@@ -8,7 +8,9 @@ import warnings
 import keras
 import numpy as np
 
+from zoo.argument_checks import check_positive_integer
 from zoo.models.skip_gram import SkipGram
+from zoo.training.distribution import distribution_active
 from zoo.training.word2vec_batches import Word2VecBatches
 
 
@@ -80,17 +82,13 @@ def train_word2vec(
             f"has {corpus.vocabulary_size} words; build the model with "
             "`vocabulary_size=corpus.vocabulary_size`"
         )
-    if not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"`epochs` must be a positive integer, got {epochs!r}")
+    check_positive_integer("epochs", epochs)
+    check_positive_integer("steps_per_execution", steps_per_execution)
     # Skip-gram's pairs train independently, so a center's contexts may be
     # split over rows: at most `window` a row keeps the pairs of a batch
     # near the average (see `Word2VecBatches`).
     max_width = window if isinstance(model, SkipGram) else None
-    if not isinstance(steps_per_execution, int) or steps_per_execution < 1:
-        raise ValueError(
-            f"`steps_per_execution` must be a positive integer, got {steps_per_execution!r}"
-        )
-    steps = 1 if _distributed() else steps_per_execution
+    steps = 1 if distribution_active() else steps_per_execution
     batches = Word2VecBatches(
         corpus, batch_size * steps, window, negative, sample, seed, max_width=max_width
     )
@@ -169,15 +167,6 @@ def _as_tensors(batches, steps):
         if steps > 1:
             batch = {name: array.reshape(steps, -1, *array.shape[1:]) for name, array in batch.items()}
         yield {name: keras.ops.convert_to_tensor(array) for name, array in batch.items()}, words
-
-
-def _distributed():
-    """Whether a tf.distribute strategy or a Keras distribution is in force."""
-    if keras.backend.backend() == "tensorflow":
-        import tensorflow as tf
-
-        return tf.distribute.has_strategy()
-    return keras.distribution.distribution() is not None
 
 
 def _prefetched(iterator, depth=4):
