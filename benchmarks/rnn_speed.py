@@ -81,12 +81,22 @@ def main(argv=None):
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--out", default=None, help="JSON file to write")
+    parser.add_argument("--only", default="",
+                        help="comma-separated parts of layer names to run (keras.LSTM always "
+                             "runs: it is the base), e.g. LayerNormLSTM,LayerNormGRU")
     args = parser.parse_args(argv)
+    wanted = [part for part in args.only.split(",") if part]
+    chosen = [
+        candidate for candidate in candidates()
+        if not wanted or candidate[0] == "keras.LSTM" or any(part in candidate[0] for part in wanted)
+    ]
+    if len(chosen) == 1 and wanted:
+        parser.error(f"--only {args.only}: no layer name contains any of {wanted}")
 
     results = []
     for shape in SHAPES[args.shapes]:
         rows = []
-        for name, kind, factory in candidates():
+        for name, kind, factory in chosen:
             train, infer = measure(factory, shape, args.warmup, args.repeats)
             rows.append({"layer": name, "kind": kind, "shape": list(shape),
                          "train_ms": train, "infer_ms": infer})
