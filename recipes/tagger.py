@@ -49,7 +49,7 @@ from zoo.training.recipe_config import format_config  # noqa: E402
 from zoo.training.recipe_config import option  # noqa: E402
 from zoo.training.recipe_config import parse_config  # noqa: E402
 from zoo.training.recipe_main import recipe_main  # noqa: E402
-from zoo.training.runner_options import ResumableRunnerOptions  # noqa: E402
+from zoo.training.runner_options import DevStoppingRunnerOptions  # noqa: E402
 from zoo.training.runner_options import apply_precision  # noqa: E402
 from zoo.training.tagger_batches import TaggerBatches  # noqa: E402
 from zoo.training.tagger_evaluation import evaluate_tagger  # noqa: E402
@@ -58,7 +58,7 @@ EWT = "../shared/data/ud-en-ewt"
 
 
 @dataclasses.dataclass
-class TaggerConfig(FineTuningOptions, ResumableRunnerOptions):
+class TaggerConfig(FineTuningOptions, DevStoppingRunnerOptions):
     """Train a bidirectional RNN sequence tagger."""
 
     train: str = option(f"{EWT}/en_ewt-ud-train.conllu", "training file")

@@ -39,12 +39,12 @@ from zoo.training.recipe_config import format_config  # noqa: E402
 from zoo.training.recipe_config import option  # noqa: E402
 from zoo.training.recipe_config import parse_config  # noqa: E402
 from zoo.training.recipe_main import recipe_main  # noqa: E402
-from zoo.training.runner_options import ResumableRunnerOptions  # noqa: E402
+from zoo.training.runner_options import DevStoppingRunnerOptions  # noqa: E402
 from zoo.training.runner_options import apply_precision  # noqa: E402
 
 
 @dataclasses.dataclass
-class TDNNConfig(ResumableRunnerOptions):
+class TDNNConfig(DevStoppingRunnerOptions):
     """Train a TDNN (neural probabilistic) language model."""
 
     corpus: str = option("english.txt", "text file, one sentence per line")

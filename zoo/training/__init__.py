@@ -2,6 +2,7 @@
 
 from zoo.training.candidate_training import train_candidates
 from zoo.training.dev_early_stopping import DevEarlyStopping
+from zoo.training.distribution import distribution_active
 from zoo.training.distribution import distribution_scope
 from zoo.training.distribution import use_xla
 from zoo.training.distribution import visible_devices
@@ -20,11 +21,13 @@ from zoo.training.recipe_config import OptionError
 from zoo.training.recipe_config import option
 from zoo.training.recipe_config import parse_config
 from zoo.training.recipe_main import recipe_main
+from zoo.training.runner_options import DevStoppingRunnerOptions
 from zoo.training.runner_options import ResumableRunnerOptions
 from zoo.training.runner_options import RunnerOptions
 from zoo.training.runner_options import apply_precision
 from zoo.training.runner_options import runner_callbacks
 from zoo.training.throughput_logger import ThroughputLogger
+from zoo.training.time_budget import TimeBudget
 from zoo.training.seq2seq_batches import Seq2SeqBatches
 from zoo.training.word2vec_batches import Word2VecBatches
 from zoo.training.word2vec_training import train_word2vec

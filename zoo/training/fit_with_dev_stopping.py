@@ -27,8 +27,10 @@ def fit_with_dev_stopping(model, data, config, score_fn, higher_is_better, out,
                           throughput=None, **fit_options):
     """Train `model` with early stopping on dev, resumable; keep the best epoch.
 
-    The recipe's model is compiled; `config` is its `ResumableRunnerOptions`
-    with `epochs`, `patience` and `decay_patience` fields. After every
+    The recipe's model is compiled; `config` is its `DevStoppingRunnerOptions`
+    with `epochs`, `patience` and `decay_patience` fields; `max_minutes`
+    ends the run after the epoch that passes it, as an early stop would
+    (the state stays resumable). After every
     epoch `score_fn(model) -> (score, report)` scores dev; the training
     state goes to `config.state_dir_for(out)` (atomically, every epoch).
     `--resume` continues a run from that state; without it an existing

@@ -15,6 +15,7 @@ import keras
 from zoo.training.non_finite_loss_stop import NonFiniteLossStop
 from zoo.training.recipe_config import OptionError
 from zoo.training.throughput_logger import ThroughputLogger
+from zoo.training.time_budget import TimeBudget
 
 PRECISIONS = ("float32", "mixed_bfloat16", "mixed_float16")
 
@@ -88,6 +89,26 @@ class ResumableRunnerOptions(RunnerOptions):
         return state_dir
 
 
+@dataclasses.dataclass
+class DevStoppingRunnerOptions(ResumableRunnerOptions):
+    """`ResumableRunnerOptions` plus `--max-minutes`, for the recipes that
+    early-stop on dev (`fit_with_dev_stopping`): a wall-clock budget after
+    which the run ends like an early stop (best epoch, evaluation, card),
+    its training state kept so that `--resume` trains on.
+
+    Example:
+
+    >>> DevStoppingRunnerOptions(max_minutes=90).max_minutes
+    90
+    """
+
+    max_minutes: float = dataclasses.field(
+        default=0.0,
+        metadata={"help": "stop after the epoch that ends past this many minutes of training, "
+                          "then evaluate and save as usual (0: no limit; --resume trains on)"},
+    )
+
+
 def apply_precision(precision):
     """Set Keras' global dtype policy; call it before building the model.
 
@@ -103,20 +124,30 @@ def runner_callbacks(options, stopping=None, throughput=None):
     """The callbacks of a recipe's `fit`, in the order they must run.
 
     The throughput first and the dev scorer next (so later callbacks see
-    their numbers), then the NaN/Inf stop, then TensorBoard when
-    `options.logdir` is set.
+    their numbers), then the time budget when `options.max_minutes` is set
+    (after the dev scorer, whose saved state then still lets `--resume` go
+    on), then the NaN/Inf stop, then TensorBoard when `options.logdir` is
+    set.
 
     Args:
         options: a `RunnerOptions` (a recipe config).
         stopping: a `DevEarlyStopping` or None.
         throughput: `(units_per_epoch, unit)`, e.g. `(204577, "tokens")`,
             to show `tokens/s` in the progress bar and logs; or None.
+
+    Raises:
+        OptionError: `options.max_minutes` is negative.
     """
     callbacks = []
     if throughput is not None:
         callbacks.append(ThroughputLogger(*throughput))
     if stopping is not None:
         callbacks.append(stopping)
+    max_minutes = getattr(options, "max_minutes", 0)
+    if max_minutes < 0:
+        raise OptionError(f"--max-minutes must be 0 (no limit) or positive, got {max_minutes:g}")
+    if max_minutes:
+        callbacks.append(TimeBudget(max_minutes))
     callbacks.append(NonFiniteLossStop())
     if options.logdir:
         callbacks.append(keras.callbacks.TensorBoard(log_dir=options.logdir))
