@@ -98,6 +98,9 @@ def main(argv=None):
         rows = []
         for name, kind, factory in chosen:
             train, infer = measure(factory, shape, args.warmup, args.repeats)
+            # Progress on stderr, row by row: a run cut short still shows what it measured.
+            print(f"{'x'.join(map(str, shape[:3]))}->{shape[3]} {name}: train {train:.2f} ms, "
+                  f"inference {infer:.2f} ms", file=sys.stderr, flush=True)
             rows.append({"layer": name, "kind": kind, "shape": list(shape),
                          "train_ms": train, "infer_ms": infer})
             keras.backend.clear_session()
