@@ -66,7 +66,11 @@ class G2pConfig(FineTuningOptions, DevStoppingRunnerOptions):
     max_train_words: int = option(0, "use only the first N training words (0: all)")
     max_dev_words: int = option(0, "score only the first N dev words each epoch (0: all)")
     cell: str = option("lstm", "encoder and decoder cell (Seq2Seq.CELLS)")
-    units: int = option(128, "encoder units per direction (the decoder has twice as many)")
+    units: int = option(128, "encoder units per direction")
+    decoder_units: int = option(
+        0, "decoder units (0: twice --units, the size of the bidirectional encoder's output); "
+           "the decoder runs once per output phone and beam, so it sets the decoding speed"
+    )
     num_layers: int = option(2, "stacked bidirectional encoder layers")
     embedding_dim: int = option(64, "letter and phone embedding size")
     attention: str = option("luong", "luong or bahdanau")
@@ -160,6 +164,7 @@ def new_model(config, sources, targets):
         targets,
         cell=config.cell,
         units=config.units,
+        decoder_units=config.decoder_units or None,
         num_layers=config.num_layers,
         embedding_dim=config.embedding_dim,
         attention=config.attention,
@@ -241,7 +246,7 @@ def train_and_save(config, argv, splits, train, scored_dev, train_pairs):
         description=(
             f"attentional seq2seq G2P, {model.num_layers}x{model.units} "
             f"{'bi-' if model.bidirectional else ''}{model.cell} encoder, {model.attention} "
-            f"attention, beam {config.beam_width}"
+            f"attention, {model.decoder_units}-unit decoder, beam {config.beam_width}"
             + (f", fine-tuned from {config.from_checkpoint}" if config.from_checkpoint else "")
         ),
         data=(

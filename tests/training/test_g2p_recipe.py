@@ -25,7 +25,8 @@ def test_recipe_trains_evaluates_saves_and_resumes(tmp_path, capsys):
     words = synthetic_dictionary(tmp_path / "tiny.dict")
     test_words = [w for w in words if zlib.crc32(w.encode()) % 10 == 0]
     recipe = load_recipe("g2p")
-    argv = ["--cmudict", str(tmp_path / "tiny.dict"), "--units", "32", "--num-layers", "1",
+    argv = ["--cmudict", str(tmp_path / "tiny.dict"), "--units", "32", "--decoder-units", "48",
+            "--num-layers", "1",
             "--embedding-dim", "16", "--dropout", "0", "--batch-size", "16",
             "--learning-rate", "0.01", "--beam-width", "3", "--epochs", "5",
             "--out", str(tmp_path / "g2p_tiny")]
@@ -34,6 +35,8 @@ def test_recipe_trains_evaluates_saves_and_resumes(tmp_path, capsys):
     assert "epoch 5:" in printed and "wrote" in printed
 
     model = zoo.load(str(tmp_path / "g2p_tiny"))
+    assert (model.units, model.decoder_units) == (32, 48)
+    assert "48-unit decoder" in model.card.description
     card = model.card.metrics
     assert card["test"]["words"] == len(test_words)
     assert card["training"]["epochs"] == 5

@@ -94,3 +94,33 @@ def test_a_negative_budget_exits_2_before_training(corpus, tmp_path, capsys):  #
     assert recipe.main(small(corpus, out, "--max-minutes", "-1")) == 2
     assert "--max-minutes must be 0 (no limit) or positive, got -1" in capsys.readouterr().err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("name", ["g2p", "lm", "tagger", "tdnn"])
+def test_a_negative_budget_is_an_option_error_when_parsed(name, tmp_path, capsys):
+    # Fine-tuning recipes (g2p, lm, tagger) inherit their options from two
+    # classes: both classes' checks must run, before any data is read.
+    recipe = load_recipe(name)
+    out = tmp_path / name
+    assert recipe.main(["--max-minutes", "-0.5", "--out", str(out)]) == 2
+    captured = capsys.readouterr()
+    assert "error: --max-minutes must be 0 (no limit) or positive, got -0.5" in captured.err
+    assert "config:" not in captured.out  # stopped while parsing, before the run began
+    assert not out.exists()
+
+
+def test_fine_tuning_options_still_pick_their_learning_rate_beside_the_budget():
+    import dataclasses
+
+    from zoo.training.fine_tuning_options import FineTuningOptions
+    from zoo.training.recipe_config import OptionError
+    from zoo.training.runner_options import DevStoppingRunnerOptions
+
+    @dataclasses.dataclass
+    class Config(FineTuningOptions, DevStoppingRunnerOptions):
+        learning_rate: float = 0.0
+
+    assert Config(max_minutes=5).learning_rate == FineTuningOptions.LEARNING_RATE
+    assert Config(from_checkpoint="x").learning_rate == FineTuningOptions.FINE_TUNING_LEARNING_RATE
+    with pytest.raises(OptionError, match="--max-minutes must be 0"):
+        Config(from_checkpoint="x", max_minutes=-1)

@@ -42,6 +42,11 @@ class FineTuningOptions:
     freeze: str = option("", "with --from: parts kept fixed, comma-separated: embeddings, encoder")
 
     def __post_init__(self):
+        # Cooperative: the runner options a recipe config also inherits
+        # check their own fields (e.g. `--max-minutes`).
+        inherited = getattr(super(), "__post_init__", None)
+        if inherited is not None:
+            inherited()
         if not self.learning_rate:
             self.learning_rate = (
                 self.FINE_TUNING_LEARNING_RATE if self.from_checkpoint else self.LEARNING_RATE

@@ -108,6 +108,13 @@ class DevStoppingRunnerOptions(ResumableRunnerOptions):
                           "then evaluate and save as usual (0: no limit; --resume trains on)"},
     )
 
+    def __post_init__(self):
+        # Checked when the options are parsed, before any data is read.
+        if self.max_minutes < 0:
+            raise OptionError(
+                f"--max-minutes must be 0 (no limit) or positive, got {self.max_minutes:g}"
+            )
+
 
 def apply_precision(precision):
     """Set Keras' global dtype policy; call it before building the model.
@@ -134,9 +141,6 @@ def runner_callbacks(options, stopping=None, throughput=None):
         stopping: a `DevEarlyStopping` or None.
         throughput: `(units_per_epoch, unit)`, e.g. `(204577, "tokens")`,
             to show `tokens/s` in the progress bar and logs; or None.
-
-    Raises:
-        OptionError: `options.max_minutes` is negative.
     """
     callbacks = []
     if throughput is not None:
@@ -144,8 +148,6 @@ def runner_callbacks(options, stopping=None, throughput=None):
     if stopping is not None:
         callbacks.append(stopping)
     max_minutes = getattr(options, "max_minutes", 0)
-    if max_minutes < 0:
-        raise OptionError(f"--max-minutes must be 0 (no limit) or positive, got {max_minutes:g}")
     if max_minutes:
         callbacks.append(TimeBudget(max_minutes))
     callbacks.append(NonFiniteLossStop())
