@@ -81,7 +81,7 @@ def test_noise_and_shuffle_vary_batches_across_epochs():
         ({"lengths": [1, -2]}, "non-negative"),
         ({"lengths": [1.5, 2.0]}, "sequence of ints"),
         ({"lengths": [[1, 2]]}, "sequence of ints"),
-        ({"lengths": [1], "batch_size": 0}, "batch_size must be a positive integer"),
+        ({"lengths": [1], "batch_size": 0}, "`batch_size` must be a positive integer"),
         ({"lengths": [1], "max_tokens": 0}, "max_tokens"),
         ({"lengths": [1], "noise": 1.5}, "noise"),
     ],

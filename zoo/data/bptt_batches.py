@@ -5,6 +5,8 @@ import math
 import keras
 import numpy as np
 
+from zoo.argument_checks import check_positive_integer
+
 
 def batchify(ids, batch_size):
     """Cut a token stream into `batch_size` contiguous rows of equal length.
@@ -25,12 +27,7 @@ def batchify(ids, batch_size):
             f"`ids` must be a 1-D sequence of int token ids, got shape {ids.shape} "
             f"of dtype {ids.dtype}"
         )
-    if (
-        isinstance(batch_size, bool)
-        or not isinstance(batch_size, (int, np.integer))
-        or batch_size < 1
-    ):
-        raise ValueError(f"`batch_size` must be a positive integer, got {batch_size!r}")
+    batch_size = check_positive_integer("batch_size", batch_size)
     length = len(ids) // batch_size
     return ids[: batch_size * length].astype("int32").reshape(batch_size, length)
 
@@ -79,8 +76,7 @@ class BPTTBatches(keras.utils.PyDataset):
 
     def __init__(self, ids, batch_size, bptt, padding_id=0, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(bptt, bool) or not isinstance(bptt, (int, np.integer)) or bptt < 1:
-            raise ValueError(f"`bptt` must be a positive integer, got {bptt!r}")
+        bptt = check_positive_integer("bptt", bptt)
         rows = batchify(ids, batch_size)
         if rows.shape[1] < 2:
             raise ValueError(

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from zoo.argument_checks import check_positive_integer
+
 
 def context_windows(ids, sentence_ids, window, rng, dynamic=True):
     """Each word's context words, within a (randomly shrunk) window.
@@ -36,9 +38,7 @@ def context_windows(ids, sentence_ids, window, rng, dynamic=True):
     """
     ids = np.asarray(ids, dtype=np.int32)
     sentence_ids = np.asarray(sentence_ids)
-    window = int(window)
-    if window < 1:
-        raise ValueError(f"window must be a positive integer, got {window}")
+    window = check_positive_integer("window", window)
     n = len(ids)
     if dynamic:
         sizes = rng.integers(1, window + 1, size=n)

@@ -10,6 +10,7 @@ per line, can store it, and so that both levels model where lines end.
 
 import collections
 
+from zoo.argument_checks import check_positive_integer
 from zoo.data.vocabulary import Vocabulary
 
 LEVELS = ("word", "char")
@@ -108,8 +109,7 @@ def language_model_vocabulary(token_stream, min_count=1, max_size=None):
     >>> vocabulary.tokens
     ['[PAD]', '[UNK]', '<eos>', 'b']
     """
-    if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
-        raise ValueError(f"`min_count` must be a positive integer, got {min_count!r}")
+    check_positive_integer("min_count", min_count)
     counts = collections.Counter(token_stream)
     counts.pop(LINE_BREAK, None)
     kept = Vocabulary.build(

@@ -11,6 +11,8 @@ import operator
 
 import numpy as np
 
+from zoo.argument_checks import check_positive_integer
+
 
 def bucket_batches(
     lengths, batch_size=32, max_tokens=None, shuffle=True, seed=None, noise=0.1
@@ -57,8 +59,7 @@ def bucket_batches(
         raise ValueError(f"lengths must be a sequence of ints, got {lengths!r}")
     if lengths.size and lengths.min() < 0:
         raise ValueError(f"lengths must be non-negative, got {lengths.min()}")
-    if int(batch_size) != batch_size or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size}")
+    batch_size = check_positive_integer("batch_size", batch_size)
     if max_tokens is not None and max_tokens < 1:
         raise ValueError(f"max_tokens must be None or positive, got {max_tokens}")
     if not 0 <= noise < 1:
@@ -98,9 +99,8 @@ def padded_length(length, multiple=8):
     >>> [padded_length(n) for n in (0, 8, 9)], padded_length(9, multiple=4)
     ([8, 8, 16], 12)
     """
-    length, multiple = operator.index(length), operator.index(multiple)
-    if multiple < 1:
-        raise ValueError(f"multiple must be a positive integer, got {multiple}")
+    length = operator.index(length)
+    multiple = check_positive_integer("multiple", multiple)
     if length < 0:
         raise ValueError(f"length must be non-negative, got {length}")
     return max(multiple, -(-length // multiple) * multiple)

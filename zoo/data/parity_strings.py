@@ -13,6 +13,8 @@ holds the parity of its whole string.
 
 import numpy as np
 
+from zoo.argument_checks import check_positive_integer
+
 BIT_CHARACTERS = frozenset("01")
 
 
@@ -114,15 +116,13 @@ def parity_sequences(bit_strings, length=None):
 
 def all_bit_strings(length):
     """Every bit string of exactly `length` bits (2**length strings), in order."""
-    if not isinstance(length, int) or length <= 0:
-        raise ValueError(f"`length` must be a positive integer, got {length!r}")
+    check_positive_integer("length", length)
     return [format(number, f"0{length}b") for number in range(1 << length)]
 
 
 def random_bit_strings(count, length, seed=0):
     """`count` uniformly random bit strings of exactly `length` bits."""
-    if not isinstance(length, int) or length <= 0:
-        raise ValueError(f"`length` must be a positive integer, got {length!r}")
+    check_positive_integer("length", length)
     rng = np.random.default_rng(seed)
     bits = rng.integers(0, 2, size=(count, length), dtype=np.uint8)
     return [(row + np.uint8(ord("0"))).tobytes().decode("ascii") for row in bits]

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from zoo.argument_checks import check_positive_integer
+
 
 def line_start_pieces(ids, pieces, line_break_id):
     """`(start, stop)` bounds of at most `pieces` contiguous, non-empty pieces of `ids`.
@@ -23,8 +25,7 @@ def line_start_pieces(ids, pieces, line_break_id):
     [(0, 10)]
     """
     ids = np.asarray(ids)
-    if isinstance(pieces, bool) or not isinstance(pieces, (int, np.integer)) or pieces < 1:
-        raise ValueError(f"`pieces` must be a positive integer, got {pieces!r}")
+    pieces = check_positive_integer("pieces", pieces)
     line_starts = np.flatnonzero(ids[:-1] == line_break_id) + 1
     starts = [0]
     for k in range(1, pieces):

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from zoo.argument_checks import check_positive_integer
+
 
 def tdnn_examples(corpus, context):
     """Every word of a `TextCorpus` with the `context` words before it.
@@ -51,8 +53,7 @@ def next_word_examples(ids, sentence_starts, context, boundary_id):
     Returns:
         `(contexts, targets)` as in `tdnn_examples`.
     """
-    if not isinstance(context, (int, np.integer)) or isinstance(context, bool) or context < 1:
-        raise ValueError(f"`context` must be a positive integer, got {context!r}")
+    context = check_positive_integer("context", context)
     ids = np.asarray(ids, dtype=np.int32)
     starts = np.asarray(sentence_starts, dtype=np.int64)
     if ids.ndim != 1:

@@ -3,7 +3,7 @@
 import keras
 from keras import ops
 
-from zoo.layers.recurrent_cell import check_positive_int
+from zoo.argument_checks import check_positive_integer
 
 STYLES = ("luong", "bahdanau")
 
@@ -126,7 +126,7 @@ class AttentionDecoderCell(keras.layers.Layer):
         self.attention = attention
         self.cell_output_size = _output_size(cell)
         self.units = (
-            self.cell_output_size if units is None else check_positive_int("units", units)
+            self.cell_output_size if units is None else check_positive_integer("units", units)
         )
         self.attention_style = attention_style
         self.input_feeding = bool(input_feeding)

@@ -3,8 +3,8 @@
 import keras
 from keras import ops
 
+from zoo.argument_checks import check_positive_integer
 from zoo.layers.attention_mechanism import AttentionMechanism
-from zoo.layers.recurrent_cell import check_positive_int
 
 
 @keras.saving.register_keras_serializable(package="zoo")
@@ -77,7 +77,7 @@ class BahdanauAttention(AttentionMechanism):
             kernel_regularizer=kernel_regularizer,
             **kwargs,
         )
-        self.units = check_positive_int("units", units)
+        self.units = check_positive_integer("units", units)
 
     def build(self, query_shape, memory_shape):
         self.memory_kernel = self.add_weight(

@@ -30,6 +30,8 @@ padded with `pad_id`.
 
 from keras import ops
 
+from zoo.argument_checks import check_positive_integer
+
 # Finite "minus infinity": sums and differences of it stay finite, so no NaN.
 NEG_INF = -1e9
 
@@ -80,7 +82,7 @@ def greedy_search(step_fn, initial_state, start_ids, end_id, max_length,
     >>> np.asarray(ids).tolist(), np.asarray(lengths).tolist()
     ([[2, 1, 0, 0]], [2])
     """
-    _check_max_length(max_length)
+    max_length = check_positive_integer("max_length", max_length)
     start_ids = ops.cast(start_ids, "int32")
     batch = ops.shape(start_ids)[0]
     positions = ops.arange(max_length, dtype="int32")
@@ -164,10 +166,8 @@ def beam_search(step_fn, initial_state, start_ids, end_id, max_length, beam_widt
     >>> np.asarray(lengths)[0].tolist()
     [3, 2]
     """
-    _check_max_length(max_length)
-    if int(beam_width) != beam_width or beam_width < 1:
-        raise ValueError(f"`beam_width` must be a positive integer, got {beam_width!r}.")
-    width = int(beam_width)
+    max_length = check_positive_integer("max_length", max_length)
+    width = check_positive_integer("beam_width", beam_width)
     start_ids = ops.cast(start_ids, "int32")
     batch = ops.shape(start_ids)[0]
     positions = ops.arange(max_length, dtype="int32")
@@ -220,8 +220,4 @@ def beam_search(step_fn, initial_state, start_ids, end_id, max_length, beam_widt
     )
     return sequences, lengths, log_probs / length_penalty(lengths, length_penalty_alpha)
 
-
-def _check_max_length(max_length):
-    if isinstance(max_length, bool) or int(max_length) != max_length or max_length < 1:
-        raise ValueError(f"`max_length` must be a positive integer, got {max_length!r}.")
 

@@ -3,6 +3,8 @@
 import keras
 from keras import ops
 
+from zoo.argument_checks import check_positive_integer
+
 ENCODERS = ("rnn", "cnn")
 
 
@@ -54,8 +56,7 @@ class CharacterEncoder(keras.layers.Layer):
             ("embedding_dim", embedding_dim),
             ("units", units),
         ]:
-            if not isinstance(value, int) or value <= 0:
-                raise ValueError(f"`{name}` must be a positive integer, got {value!r}")
+            check_positive_integer(name, value)
         self.vocabulary_size = vocabulary_size
         self.embedding_dim = embedding_dim
         self.units = units

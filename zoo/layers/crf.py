@@ -1,9 +1,9 @@
 """`CRF`: a linear-chain conditional random field over per-step tag scores."""
 
-import numbers
-
 import keras
 from keras import ops
+
+from zoo.argument_checks import check_positive_integer
 
 
 @keras.saving.register_keras_serializable(package="zoo")
@@ -103,15 +103,8 @@ class CRF(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        if (
-            isinstance(num_tags, bool)
-            or not isinstance(num_tags, numbers.Integral)
-            or num_tags < 1
-        ):
-            raise ValueError(
-                f"`num_tags` must be a positive integer, got {num_tags!r}"
-            )
-        self.num_tags = int(num_tags)
+        num_tags = check_positive_integer("num_tags", num_tags)
+        self.num_tags = num_tags
         self.transitions_initializer = keras.initializers.get(
             transitions_initializer
         )

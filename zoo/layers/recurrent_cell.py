@@ -107,19 +107,9 @@ import numbers
 import keras
 from keras import ops
 
+from zoo.argument_checks import check_positive_integer
 from zoo.layers.weight_normalization import add_column_lengths
 from zoo.layers.weight_normalization import weight_normalize
-
-
-def check_positive_int(name, value):
-    """Raise a ValueError unless `value` is a positive integer."""
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Integral)
-        or value <= 0
-    ):
-        raise ValueError(f"`{name}` must be a positive integer, got {value!r}.")
-    return int(value)
 
 
 def check_rate(name, value):
@@ -195,7 +185,7 @@ class RecurrentCell(keras.layers.Layer):
         seed=None,
         **kwargs,
     ):
-        units = check_positive_int("units", units)
+        units = check_positive_integer("units", units)
         dropout = check_rate("dropout", dropout)
         recurrent_dropout = check_rate("recurrent_dropout", recurrent_dropout)
         if seed is not None and (

@@ -7,6 +7,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from zoo.argument_checks import check_positive_integer
 from zoo.data.language_model_tokens import LINE_BREAK
 from zoo.data.language_model_tokens import check_level
 from zoo.data.language_model_tokens import language_model_vocabulary
@@ -15,7 +16,6 @@ from zoo.data.language_model_tokens import tokens_to_text
 from zoo.data.length_buckets import padded_length
 from zoo.data.stream_pieces import line_start_pieces
 from zoo.data.vocabulary import Vocabulary
-from zoo.layers.recurrent_cell import check_positive_int
 from zoo.layers.recurrent_cell import check_rate
 from zoo.models.language_model_runners import StreamScorer
 from zoo.models.language_model_runners import TextGenerator
@@ -161,7 +161,7 @@ class LanguageModel(TruncatedBPTTMixin, keras.Model):
             ("units", units),
             ("num_layers", num_layers),
         ):
-            check_positive_int(name, value)
+            check_positive_integer(name, value)
         check_level(level)
         if cell not in SEQUENCE_LAYERS:
             raise ValueError(f"`cell` must be one of {sorted(SEQUENCE_LAYERS)}, got {cell!r}")
@@ -481,8 +481,8 @@ class LanguageModel(TruncatedBPTTMixin, keras.Model):
                 f"Token ids must be in [1, {self.vocabulary_size - 1}], got "
                 f"{ids.min()}..{ids.max()}"
             )
-        check_positive_int("chunk_length", chunk_length)
-        check_positive_int("rows", rows)
+        check_positive_integer("chunk_length", chunk_length)
+        check_positive_integer("rows", rows)
         line_break = self.line_break_id if self.vocabulary is not None else 2
         pieces = line_start_pieces(ids, rows, line_break)
         longest = max(stop - start for start, stop in pieces)

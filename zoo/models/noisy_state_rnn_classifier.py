@@ -3,6 +3,7 @@
 import keras
 from keras import ops
 
+from zoo.argument_checks import check_positive_integer
 from zoo.layers.noisy_state_cell import NoisyStateCell
 
 
@@ -57,8 +58,7 @@ class NoisyStateRNNClassifier(keras.Model):
 
     def __init__(self, units=8, state_noise=0.5, seed=None, **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
-            raise ValueError(f"`units` must be a positive integer, got {units!r}")
+        check_positive_integer("units", units)
         if state_noise < 0:
             raise ValueError(f"`state_noise` must be >= 0, got {state_noise}")
         self.units = units

@@ -8,6 +8,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from zoo.argument_checks import check_positive_integer
 from zoo.data.g2p_words import normalize_g2p_word
 from zoo.data.length_buckets import bucket_batches
 from zoo.data.length_buckets import padded_length
@@ -609,8 +610,7 @@ class Seq2Seq(keras.Model):
         Returns:
             A list of token lists (without `</s>`), one per input.
         """
-        if int(beam_width) != beam_width or beam_width < 1:
-            raise ValueError(f"`beam_width` must be a positive integer, got {beam_width!r}")
+        beam_width = check_positive_integer("beam_width", beam_width)
         rows = [self.source_ids(item, unknown) for item in inputs]
         target = self._vocabulary("target")
         results = [None] * len(rows)

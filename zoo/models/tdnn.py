@@ -7,11 +7,11 @@ import keras
 import numpy as np
 from keras import ops
 
+from zoo.argument_checks import check_positive_integer
 from zoo.data.tdnn_examples import next_word_examples
 from zoo.data.tdnn_examples import tdnn_examples
 from zoo.data.text_corpus import TextCorpus
 from zoo.data.vocabulary import Vocabulary
-from zoo.layers.recurrent_cell import check_positive_int
 from zoo.layers.recurrent_cell import check_rate
 from zoo.models.sampled_softmax import log_uniform_sample
 from zoo.models.sampled_softmax import sampled_softmax_loss
@@ -146,7 +146,7 @@ class TDNN(keras.Model):
             ("hidden_units", hidden_units),
             ("num_sampled", num_sampled),
         ):
-            check_positive_int(name, value)
+            check_positive_integer(name, value)
         if softmax not in SOFTMAXES:
             raise ValueError(f"`softmax` must be one of {SOFTMAXES}, got {softmax!r}")
         check_rate("dropout", dropout)
@@ -259,7 +259,7 @@ class TDNN(keras.Model):
             id, i.e. the more frequent word first).
         """
         if topn is not None:
-            check_positive_int("topn", topn)
+            check_positive_integer("topn", topn)
         ids = self.word_ids(words, unknown)[::-1][: self.context]  # most recent first
         row = np.full((1, self.context), self.vocabulary_size, dtype="int32")
         row[0, : len(ids)] = ids
@@ -429,7 +429,7 @@ class TDNN(keras.Model):
                 f"Expected contexts [n, {self.context}] and targets [n], got "
                 f"{contexts.shape} and {targets.shape}"
             )
-        check_positive_int("batch_size", batch_size)
+        check_positive_integer("batch_size", batch_size)
         for name, ids, top in (
             ("contexts", contexts, self.vocabulary_size),
             ("targets", targets, self.vocabulary_size - 1),

@@ -3,9 +3,9 @@
 import contextlib
 
 import keras
-import numpy as np
 from keras import ops
 
+from zoo.argument_checks import check_positive_integer
 from zoo.data.bptt_batches import BPTTBatches
 
 
@@ -69,12 +69,7 @@ class TruncatedBPTTMixin:
                 for variable in layer:
                     variable.assign(ops.zeros(variable.shape, variable.dtype))
             return
-        if (
-            isinstance(batch_size, bool)
-            or not isinstance(batch_size, (int, np.integer))
-            or batch_size < 1
-        ):
-            raise ValueError(f"`batch_size` must be a positive integer, got {batch_size!r}")
+        batch_size = check_positive_integer("batch_size", batch_size)
         if batch_size % replicas:
             raise ValueError(
                 f"Truncated BPTT over {replicas} replicas needs a batch size that is a "
