@@ -130,6 +130,11 @@ def test_analogies_hand_made(tmp_path):
     assert (restricted["correct"], restricted["total"], restricted["oov_questions"]) == (2, 2, 2)
     case_sensitive = evaluate_analogies(vectors, path, lowercase=False)
     assert (case_sensitive["correct"], case_sensitive["total"]) == (1, 2)
+    # NumPy sizes are sizes; zero, True and floats are errors naming the argument.
+    assert evaluate_analogies(vectors, path, restrict_vocab=np.int64(4)) == restricted
+    for bad in (0, True, 4.0):
+        with pytest.raises(ValueError, match="`restrict_vocab` must be a positive integer"):
+            evaluate_analogies(vectors, path, restrict_vocab=bad)
 
 
 def test_spellings_of_the_question_words_are_not_answers(tmp_path):

@@ -431,11 +431,7 @@ class WordVectors(keras.Model):
     def _searched_size(self, restrict_vocab):
         if restrict_vocab is None:
             return len(self)
-        if not _is_positive_int(restrict_vocab):
-            raise ValueError(
-                f"`restrict_vocab` must be a positive int or None, got {restrict_vocab!r}"
-            )
-        return min(restrict_vocab, len(self))
+        return min(check_positive_integer("restrict_vocab", restrict_vocab), len(self))
 
     def _query(self, positive, negative):
         """The unit query vector and the set of ids of the query words."""
@@ -462,10 +458,6 @@ class WordVectors(keras.Model):
         if not norm > 0:
             raise ValueError("The query vectors sum to zero: there is no direction to search")
         return (query / norm).astype("float32"), excluded
-
-
-def _is_positive_int(value):
-    return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
 def _is_single_query(item):

@@ -9,6 +9,7 @@ outside the vocabulary are skipped and counted, not scored as wrong.
 
 import numpy as np
 
+from zoo.argument_checks import check_positive_integer
 from zoo.data.analogy_questions_reader import read_analogy_questions
 from zoo.data.word_pairs_reader import read_word_pairs
 
@@ -183,9 +184,8 @@ def evaluate_analogies(vectors, path, restrict_vocab=30000, lowercase=True):
 
 def _word_ids(words, restrict_vocab, lowercase):
     """`{folded word: id of its first spelling}` over the first `restrict_vocab` words."""
-    positive_int = isinstance(restrict_vocab, int) and not isinstance(restrict_vocab, bool)
-    if restrict_vocab is not None and not (positive_int and restrict_vocab > 0):
-        raise ValueError(f"`restrict_vocab` must be a positive int or None, got {restrict_vocab!r}")
+    if restrict_vocab is not None:
+        restrict_vocab = check_positive_integer("restrict_vocab", restrict_vocab)
     kept = words if restrict_vocab is None else words[:restrict_vocab]
     ids = {}
     for index, word in enumerate(kept):
