@@ -19,6 +19,10 @@ Speed (these run at every time step of a recurrent layer):
   x @ W - mean(x @ W) = x @ (W - m), exactly; `center_columns(W)` is
   W - m, computed once per call of a layer (outside its time loop, see
   `HoistedKernelsMixin`), and only mean((x @ (W - m))^2) is left per step.
+- With a gain, the gradient is written out (`_gradient_function`): the
+  backward pass needs only the normalized values and 1/std, so a time loop
+  stores what it would store without the layer norm, not also the raw
+  pre-activations and the broadcast gain at every step.
 """
 
 import contextlib
@@ -45,10 +49,84 @@ def _mean(x):
     return ops.sum(x, axis=-1, keepdims=True) / size
 
 
-def _scale_and_shift(centered, inv_std, gamma, beta, compute, dtype):
-    if gamma is not None:
-        inv_std = inv_std * ops.cast(gamma, compute)
-    normed = centered * inv_std
+def _sum_leading_axes(x):
+    """Sum of x [..., n] over every axis but the last: a [n] tensor."""
+    return ops.sum(ops.reshape(x, (-1, ops.shape(x)[-1])), axis=0)
+
+
+def _gradient_function(normalized, inv_std, gamma, centered):
+    """The backward pass of y = gamma * normalized, normalized = (x - m) * s.
+
+    With u = gamma * dy and means over the last axis:
+
+        dx = s * (u - mean(u) - normalized * mean(u * normalized))
+        dgamma = sum of dy * normalized over all leading axes
+
+    For an input taken as centered (m = 0, see `normalize_centered`), the
+    mean(u) term is absent. Only `normalized` and s are kept for it: the
+    automatic gradient also keeps the raw input and gamma broadcast to the
+    input's shape, which inside a recurrent layer's time loop are two more
+    [batch, units] tensors stored per step.
+    """
+
+    def gradient(*args, upstream=None):
+        if upstream is None:
+            (upstream,) = args
+        scaled_upstream = upstream * gamma
+        projection = normalized * _mean(scaled_upstream * normalized)
+        if not centered:
+            projection = projection + _mean(scaled_upstream)
+        inputs_gradient = inv_std * (scaled_upstream - projection)
+        return inputs_gradient, _sum_leading_axes(upstream * normalized)
+
+    return gradient
+
+
+def _centered_and_inv_std(x, epsilon):
+    # Two independent reductions (one fused pass), not mean then mean of
+    # squares of the centered values (two passes, one after the other):
+    # var = E[d^2] - E[d]^2 with d = x - k. Any constant k gives var(x);
+    # k = x[..., :1] (a sample, within a few std of the mean) keeps E[d^2]
+    # and E[d]^2 from cancelling when the mean is large against the std,
+    # as shifted-data variance does.
+    shifted = x - ops.stop_gradient(x[..., :1])
+    shifted_mean = _mean(shifted)
+    mean_of_squares = _mean(ops.square(shifted))
+    variance = ops.maximum(mean_of_squares - ops.square(shifted_mean), 0.0)
+    return shifted - shifted_mean, ops.rsqrt(variance + epsilon)
+
+
+def _scaled_layer_norm(x, gamma, epsilon):
+    """gamma * (x - mean(x)) / sqrt(var(x) + epsilon), with its gradient
+    written out (`_gradient_function`)."""
+
+    @ops.custom_gradient
+    def scaled(x, gamma):
+        centered, inv_std = _centered_and_inv_std(x, epsilon)
+        normalized = centered * inv_std
+        return normalized * gamma, _gradient_function(
+            normalized, inv_std, gamma, centered=False
+        )
+
+    return scaled(x, gamma)
+
+
+def _scaled_rms_norm(x, gamma, epsilon):
+    """gamma * x / sqrt(mean(x^2) + epsilon), with its gradient written out
+    (`_gradient_function`)."""
+
+    @ops.custom_gradient
+    def scaled(x, gamma):
+        inv_std = ops.rsqrt(_mean(ops.square(x)) + epsilon)
+        normalized = x * inv_std
+        return normalized * gamma, _gradient_function(
+            normalized, inv_std, gamma, centered=True
+        )
+
+    return scaled(x, gamma)
+
+
+def _shift(normed, beta, compute, dtype):
     if beta is not None:
         normed = normed + ops.cast(beta, compute)
     return ops.cast(normed, dtype)
@@ -69,20 +147,12 @@ def layer_norm(inputs, gamma=None, beta=None, epsilon=DEFAULT_EPSILON):
     dtype = inputs.dtype
     compute = _compute_dtype(dtype)
     x = ops.cast(inputs, compute)
-    # Two independent reductions (one fused pass), not mean then mean of
-    # squares of the centered values (two passes, one after the other):
-    # var = E[d^2] - E[d]^2 with d = x - k. Any constant k gives var(x);
-    # k = x[..., :1] (a sample, within a few std of the mean; without a
-    # gradient) keeps E[d^2] and E[d]^2 from cancelling when the mean is
-    # large against the std, as shifted-data variance does.
-    shifted = x - ops.stop_gradient(x[..., :1])
-    shifted_mean = _mean(shifted)
-    mean_of_squares = _mean(ops.square(shifted))
-    variance = ops.maximum(mean_of_squares - ops.square(shifted_mean), 0.0)
-    inv_std = ops.rsqrt(variance + epsilon)
-    return _scale_and_shift(
-        shifted - shifted_mean, inv_std, gamma, beta, compute, dtype
-    )
+    if gamma is None:
+        centered, inv_std = _centered_and_inv_std(x, epsilon)
+        normed = centered * inv_std
+    else:
+        normed = _scaled_layer_norm(x, ops.cast(gamma, compute), epsilon)
+    return _shift(normed, beta, compute, dtype)
 
 
 def center_columns(kernel):
@@ -106,9 +176,11 @@ def normalize_centered(centered, gamma=None, beta=None, epsilon=DEFAULT_EPSILON)
     dtype = centered.dtype
     compute = _compute_dtype(dtype)
     x = ops.cast(centered, compute)
-    variance = _mean(ops.square(x))
-    inv_std = ops.rsqrt(variance + epsilon)
-    return _scale_and_shift(x, inv_std, gamma, beta, compute, dtype)
+    if gamma is None:
+        normed = x * ops.rsqrt(_mean(ops.square(x)) + epsilon)
+    else:
+        normed = _scaled_rms_norm(x, ops.cast(gamma, compute), epsilon)
+    return _shift(normed, beta, compute, dtype)
 
 
 def layer_norm_matmul(
