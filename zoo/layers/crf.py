@@ -103,8 +103,7 @@ class CRF(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        num_tags = check_positive_integer("num_tags", num_tags)
-        self.num_tags = num_tags
+        self.num_tags = check_positive_integer("num_tags", num_tags)
         self.transitions_initializer = keras.initializers.get(
             transitions_initializer
         )
@@ -112,9 +111,9 @@ class CRF(keras.layers.Layer):
             transitions_regularizer
         )
         self.supports_masking = True
-        # The weights depend on num_tags only. Building now gives a model
-        # that uses the CRF only in its loss (its call() returns potentials)
-        # the CRF's variables before the first, traced, training step.
+        # The weights depend on num_tags only. Building now creates them
+        # before the first (traced) training step, also in a model that
+        # uses the CRF only in its loss (its call() returns the potentials).
         self.build()
 
     def build(self, input_shape=None):
