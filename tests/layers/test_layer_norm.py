@@ -13,8 +13,8 @@ import keras
 import numpy as np
 import pytest
 
-from tests.layers.autodiff import float64_context
-from tests.layers.autodiff import loss_and_gradients
+from autodiff import float64_context
+from autodiff import loss_and_gradients
 
 layer_norm_module = importlib.import_module("zoo.layers.layer_norm")
 
