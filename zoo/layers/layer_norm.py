@@ -82,7 +82,12 @@ def _gradient_function(normalized, inv_std, gamma, centered):
     return gradient
 
 
-def _centered_and_inv_std(x, epsilon):
+def _normalized_and_inv_std(x, epsilon, centered):
+    """((x - mean(x)) * s, s) with s = 1 / sqrt(var(x) + epsilon); for an
+    input taken as centered, (x * s, s) with s = 1 / sqrt(mean(x^2) + epsilon)."""
+    if centered:
+        inv_std = ops.rsqrt(_mean(ops.square(x)) + epsilon)
+        return x * inv_std, inv_std
     # Two independent reductions (one fused pass), not mean then mean of
     # squares of the centered values (two passes, one after the other):
     # var = E[d^2] - E[d]^2 with d = x - k. Any constant k gives var(x);
@@ -93,40 +98,34 @@ def _centered_and_inv_std(x, epsilon):
     shifted_mean = _mean(shifted)
     mean_of_squares = _mean(ops.square(shifted))
     variance = ops.maximum(mean_of_squares - ops.square(shifted_mean), 0.0)
-    return shifted - shifted_mean, ops.rsqrt(variance + epsilon)
+    inv_std = ops.rsqrt(variance + epsilon)
+    return (shifted - shifted_mean) * inv_std, inv_std
 
 
-def _scaled_layer_norm(x, gamma, epsilon):
-    """gamma * (x - mean(x)) / sqrt(var(x) + epsilon), with its gradient
+def _scaled_normalized(x, gamma, epsilon, centered):
+    """gamma * `_normalized_and_inv_std(x, ...)[0]`, with its gradient
     written out (`_gradient_function`)."""
 
     @ops.custom_gradient
     def scaled(x, gamma):
-        centered, inv_std = _centered_and_inv_std(x, epsilon)
-        normalized = centered * inv_std
+        normalized, inv_std = _normalized_and_inv_std(x, epsilon, centered)
         return normalized * gamma, _gradient_function(
-            normalized, inv_std, gamma, centered=False
+            normalized, inv_std, gamma, centered
         )
 
     return scaled(x, gamma)
 
 
-def _scaled_rms_norm(x, gamma, epsilon):
-    """gamma * x / sqrt(mean(x^2) + epsilon), with its gradient written out
-    (`_gradient_function`)."""
-
-    @ops.custom_gradient
-    def scaled(x, gamma):
-        inv_std = ops.rsqrt(_mean(ops.square(x)) + epsilon)
-        normalized = x * inv_std
-        return normalized * gamma, _gradient_function(
-            normalized, inv_std, gamma, centered=True
-        )
-
-    return scaled(x, gamma)
-
-
-def _shift(normed, beta, compute, dtype):
+def _normalize(inputs, gamma, beta, epsilon, centered):
+    """The body of `layer_norm` and `normalize_centered`: statistics in
+    float32 for float16/bfloat16 inputs, the result in the input's dtype."""
+    dtype = inputs.dtype
+    compute = _compute_dtype(dtype)
+    x = ops.cast(inputs, compute)
+    if gamma is None:
+        normed, _ = _normalized_and_inv_std(x, epsilon, centered)
+    else:
+        normed = _scaled_normalized(x, ops.cast(gamma, compute), epsilon, centered)
     if beta is not None:
         normed = normed + ops.cast(beta, compute)
     return ops.cast(normed, dtype)
@@ -144,15 +143,7 @@ def layer_norm(inputs, gamma=None, beta=None, epsilon=DEFAULT_EPSILON):
     Returns:
         A tensor with the shape and dtype of `inputs`.
     """
-    dtype = inputs.dtype
-    compute = _compute_dtype(dtype)
-    x = ops.cast(inputs, compute)
-    if gamma is None:
-        centered, inv_std = _centered_and_inv_std(x, epsilon)
-        normed = centered * inv_std
-    else:
-        normed = _scaled_layer_norm(x, ops.cast(gamma, compute), epsilon)
-    return _shift(normed, beta, compute, dtype)
+    return _normalize(inputs, gamma, beta, epsilon, centered=False)
 
 
 def center_columns(kernel):
@@ -173,14 +164,7 @@ def normalize_centered(centered, gamma=None, beta=None, epsilon=DEFAULT_EPSILON)
     `centered` is x @ center_columns(W) (see `layer_norm_matmul`); its mean
     is zero up to rounding, so only mean(centered^2) is computed.
     """
-    dtype = centered.dtype
-    compute = _compute_dtype(dtype)
-    x = ops.cast(centered, compute)
-    if gamma is None:
-        normed = x * ops.rsqrt(_mean(ops.square(x)) + epsilon)
-    else:
-        normed = _scaled_rms_norm(x, ops.cast(gamma, compute), epsilon)
-    return _shift(normed, beta, compute, dtype)
+    return _normalize(centered, gamma, beta, epsilon, centered=True)
 
 
 def layer_norm_matmul(
