@@ -14,7 +14,7 @@ class FusedRNN(keras.layers.RNN):
     input matmul `x_t @ W` (and, for layer-norm cells, its layer norm) runs
     once per step on a [batch, features] slice. `FusedRNN(cell)` computes
     `cell.project_inputs(x)` for all steps at once, one
-    [batch * time, features] x [features, k * units] matmul, before the
+    [time * batch, features] x [features, k * units] matmul, before the
     loop; the loop runs only `cell.recurrent_step` (h @ U and elementwise
     work). The numbers are the same as `keras.layers.RNN(cell)` with the
     same weights (the same float operations, reordered only across time),
@@ -171,8 +171,9 @@ class FusedRNN(keras.layers.RNN):
             input_mask, recurrent_mask = cell.make_dropout_masks(
                 ops.shape(sequences)[0]
             )
-        # The hoisted part: one matmul (and norm) over all time steps.
-        projected = cell.project_inputs(sequences, input_mask)
+        if input_mask is not None:
+            sequences = sequences * ops.expand_dims(input_mask, 1)
+        projected = self._project_time_major(sequences)
         # Keras' own loop (masking, go_backwards, zero_output_for_mask, the
         # XLA-friendly while loop / lax.scan) runs over the projections; in
         # this mode the cell's `call` is only its `recurrent_step`.
@@ -180,6 +181,28 @@ class FusedRNN(keras.layers.RNN):
             return super().inner_loop(
                 projected, initial_state, mask=mask, training=training
             )
+
+    def _project_time_major(self, sequences):
+        """`cell.project_inputs` of all steps, one 2-D matmul in time order.
+
+        The projection is computed as [time * batch, k * units] and handed
+        to Keras' loop as a transposed view of it: the loop swaps batch and
+        time back, so under XLA the two transposes cancel and the large
+        tensor is never copied across layouts. Projecting [batch, time,
+        features] directly costs a transposed copy of the projection (and
+        of its gradient, fused with any layer norm's backward pass) that
+        is about a fifth of a CPU train step of `LayerNormLSTM` (see
+        benchmarks/README.md); only the small [batch, time, features]
+        input is transposed here. The matmul is 2-D because XLA's CPU dot
+        of the weight gradient transposes a 3-D operand first.
+        """
+        shape = ops.shape(sequences)
+        time_major = ops.reshape(
+            ops.transpose(sequences, (1, 0, 2)), (-1, shape[2])
+        )
+        projected = self.cell.project_inputs(time_major)
+        projected = ops.reshape(projected, (shape[1], shape[0], -1))
+        return ops.transpose(projected, (1, 0, 2))
 
 
 class FusedRNNLayer(FusedRNN):
