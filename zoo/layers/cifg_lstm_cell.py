@@ -133,7 +133,7 @@ class CIFGLSTMCell(RecurrentCell):
     ):
         h_prev, c_prev = states[0], states[1]
         h_in = self.recurrent_input(h_prev, training, recurrent_dropout_mask)
-        z = projected_inputs + ops.matmul(h_in, self.effective_recurrent_kernel())
+        z = projected_inputs + self.recurrent_matmul(h_in)
         z_f, z_c, z_o = ops.split(z, 3, axis=-1)
         if self.use_peepholes:
             z_f = z_f + self.forget_gate_peephole_weights * c_prev

@@ -123,11 +123,10 @@ class CoupledGRUCell(WeightNormMixin, RecurrentCell):
     ):
         h_prev = self.split_states(states)[0]
         h_in = self.recurrent_input(h_prev, training, recurrent_dropout_mask)
-        kernel = self.effective_recurrent_kernel()
         units = self.units
         x_z, x_r, x_g = ops.split(projected_inputs, 3, axis=-1)
         if self.reset_after:
-            inner = ops.matmul(h_in, kernel)
+            inner = self.recurrent_matmul(h_in)
             if self.use_bias:
                 inner = inner + self.bias[1]
             u_z, u_r, u_g = ops.split(inner, 3, axis=-1)
@@ -135,6 +134,7 @@ class CoupledGRUCell(WeightNormMixin, RecurrentCell):
             r = self.recurrent_activation(x_r + u_r)
             g = self.activation(x_g + r * u_g)
         else:
+            kernel = self.effective_recurrent_kernel()
             inner = ops.matmul(h_in, kernel[:, : 2 * units])
             u_z, u_r = ops.split(inner, 2, axis=-1)
             z = self.recurrent_activation(x_z + u_z)

@@ -129,7 +129,7 @@ class PeepholeLSTMCell(RecurrentCell):
     ):
         h_prev, c_prev = states[0], states[1]
         h_in = self.recurrent_input(h_prev, training, recurrent_dropout_mask)
-        z = projected_inputs + ops.matmul(h_in, self.effective_recurrent_kernel())
+        z = projected_inputs + self.recurrent_matmul(h_in)
         z_i, z_f, z_c, z_o = ops.split(z, 4, axis=-1)
         i = self.recurrent_activation(
             z_i + self.input_gate_peephole_weights * c_prev

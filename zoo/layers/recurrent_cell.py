@@ -63,8 +63,10 @@ are computed column by column as g * v / ||v|| (see
 `zoo.layers.weight_normalization`). It costs a subclass two things:
 
 - read the kernels in its math through `self.effective_kernel()` and
-  `self.effective_recurrent_kernel()`, never `self.kernel` /
-  `self.recurrent_kernel` directly (the base `project_inputs` already does);
+  `self.effective_recurrent_kernel()` (or multiply by U with
+  `self.recurrent_matmul(h)`, which a fused layer computes once per call),
+  never `self.kernel` / `self.recurrent_kernel` directly (the base
+  `project_inputs` already does);
 - call `self.build_weight_norm()` last in `build`, after its own weights,
   so that the lengths `kernel_g` and `recurrent_kernel_g` are the last
   weights of every cell.
@@ -80,7 +82,8 @@ the time loop, so the loop itself stays stateless (a requirement under JAX
 tracing, and what makes a mask the same at every step):
 
 - Fused layers draw both masks with `make_dropout_masks(batch_size)` before
-  the loop and pass them explicitly to `project_inputs` and
+  the loop, multiply the sequence by the input mask before
+  `project_inputs`, and pass the recurrent mask explicitly to
   `recurrent_step`. This is the path to use for training with dropout.
 - In a plain `keras.layers.RNN`, Keras only pre-draws masks for its own
   (private) `DropoutRNNCell` class. A zoo cell therefore draws its masks in
@@ -108,6 +111,7 @@ import keras
 from keras import ops
 
 from zoo.argument_checks import check_positive_integer
+from zoo.layers.transposed_matmul import matmul_with_transposed
 from zoo.layers.weight_normalization import add_column_lengths
 from zoo.layers.weight_normalization import weight_normalize
 
@@ -163,6 +167,9 @@ class RecurrentCell(keras.layers.Layer):
     num_gates = 1
     #: Gate block that `unit_forget_bias=True` initializes to 1 (or None).
     forget_gate_index = None
+    #: Whether `projected_inputs_mode` computes U and U^T for
+    #: `recurrent_matmul` (cells that multiply by U some other way say no).
+    hoists_recurrent_kernel = True
 
     def __init__(
         self,
@@ -369,15 +376,43 @@ class RecurrentCell(keras.layers.Layer):
         A fused layer projects the whole sequence with `project_inputs`,
         then runs `keras.layers.RNN`'s own time loop over the projections
         inside this context, so the loop calls only `recurrent_step` (with
-        the recurrent dropout mask drawn before the loop).
+        the recurrent dropout mask drawn before the loop). U and U^T for
+        `recurrent_matmul` are computed here, before the loop.
         """
-        previous = (self._projected_inputs_mode, self._fused_recurrent_mask)
+        previous = (
+            self._projected_inputs_mode,
+            self._fused_recurrent_mask,
+            self.__dict__.get("_hoisted_recurrent_kernel"),
+        )
         self._projected_inputs_mode = True
         self._fused_recurrent_mask = recurrent_dropout_mask
+        hoisted = None
+        if self.hoists_recurrent_kernel:
+            kernel = self.effective_recurrent_kernel()
+            hoisted = (kernel, ops.transpose(kernel))
+        # object.__setattr__: a plain cache, not tracked by Keras.
+        object.__setattr__(self, "_hoisted_recurrent_kernel", hoisted)
         try:
             yield self
         finally:
-            self._projected_inputs_mode, self._fused_recurrent_mask = previous
+            self._projected_inputs_mode, self._fused_recurrent_mask = previous[:2]
+            object.__setattr__(self, "_hoisted_recurrent_kernel", previous[2])
+
+    def recurrent_matmul(self, h):
+        """h @ U, U the effective recurrent kernel.
+
+        Inside `projected_inputs_mode` (a fused layer's loop), U and U^T are
+        computed once, before the loop: the weight normalization is not
+        redone at every step, and the backward pass multiplies by U^T as
+        it is (`zoo.layers.transposed_matmul`), which XLA's CPU dot runs
+        faster than the automatic gradient's dot with U's contracting
+        dimension minor.
+        """
+        hoisted = self.__dict__.get("_hoisted_recurrent_kernel")
+        if hoisted is None:
+            return ops.matmul(h, self.effective_recurrent_kernel())
+        kernel, kernel_transposed = hoisted
+        return matmul_with_transposed(h, kernel, kernel_transposed)
 
     # -------------------------------------------------------------- helpers
     @staticmethod
