@@ -99,6 +99,12 @@ class CoupledGRUCell(WeightNormMixin, RecurrentCell):
         self.init_weight_norm(weight_norm)
 
     @property
+    def hoists_recurrent_kernel(self):
+        # Only the reset_after step multiplies by the whole U
+        # (`recurrent_matmul`); the other one multiplies by slices of it.
+        return self.reset_after
+
+    @property
     def bias_shape(self):
         if self.reset_after:
             return (2, 3 * self.units)
