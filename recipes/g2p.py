@@ -56,6 +56,9 @@ from zoo.training.runner_options import apply_precision  # noqa: E402
 from zoo.training.seq2seq_batches import Seq2SeqBatches  # noqa: E402
 
 DEMO_WORDS = ("keras", "tensorflow", "zoo", "phoneme")
+# The model options `--from` takes from the checkpoint (`Seq2Seq` attributes).
+ARCHITECTURE = ("cell", "units", "decoder_units", "num_layers", "embedding_dim", "attention",
+                "dropout")
 
 
 @dataclasses.dataclass
@@ -147,9 +150,10 @@ def fine_tuning_start(config, sources, targets):
     if unknown:  # before loading: a typo should not wait for a big checkpoint
         raise OptionError(f"--freeze: Cannot freeze {unknown}: the parts are {list(FREEZABLE)}")
     start = load_checkpoint_of(config.from_checkpoint, Seq2Seq, "g2p")
+    architecture = config.take_architecture(start, ARCHITECTURE)
     model, added = extend_seq2seq(start, sources, targets)
-    print(f"fine-tuning {config.from_checkpoint}: vocabularies grown by letters "
-          f"+{added['source']}, phones +{added['target']}", flush=True)
+    print(f"fine-tuning {config.from_checkpoint} ({architecture}): vocabularies grown by "
+          f"letters +{added['source']}, phones +{added['target']}", flush=True)
     if parts:
         frozen = freeze_seq2seq(model, parts)
         print(f"frozen: {', '.join(frozen)}", flush=True)

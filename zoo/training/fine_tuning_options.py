@@ -63,6 +63,59 @@ class FineTuningOptions:
             raise OptionError("--freeze needs --from: a new model has nothing to keep fixed")
         return parts
 
+    def take_architecture(self, start, names):
+        """Set the model options `names` to the `--from` checkpoint's values.
+
+        Fine-tuning keeps the checkpoint's architecture, so the config (which
+        the recipe prints and writes into the new card) should say what the
+        model is, not the options' defaults. An option given on the command
+        line with another value than the checkpoint's is an error rather than
+        silently ignored.
+
+        Args:
+            start: the `--from` model; each name is one of its attributes.
+            names: the config fields that describe the architecture.
+
+        Returns:
+            A `"name=value, ..."` summary of the checkpoint's options.
+
+        Raises:
+            OptionError: an option was set to something other than its default
+                and the checkpoint's value.
+
+        Example:
+
+        >>> import types
+        >>> @dataclasses.dataclass
+        ... class MyConfig(FineTuningOptions):
+        ...     learning_rate: float = 0.0
+        ...     units: int = 128
+        >>> config = MyConfig(from_checkpoint="g2p_cmudict_en")
+        >>> config.take_architecture(types.SimpleNamespace(units=256), ["units"])
+        'units=256'
+        >>> config.units
+        256
+        >>> MyConfig(from_checkpoint="g2p_cmudict_en", units=64).take_architecture(
+        ...     types.SimpleNamespace(units=256), ["units"])
+        Traceback (most recent call last):
+        ...
+        zoo.training.recipe_config.OptionError: --units 64 conflicts with --from g2p_cmudict_en (units=256): fine-tuning keeps the checkpoint's architecture (leave --units out)
+        """
+        fields = {field.name: field for field in dataclasses.fields(self)}
+        for name in names:
+            value = getattr(start, name)
+            given = getattr(self, name)
+            if given != fields[name].default and given != value:
+                flag = fields[name].metadata.get("flag") or "--" + name.replace("_", "-")
+                raise OptionError(
+                    f"{flag} {given} conflicts with --from {self.from_checkpoint} "
+                    f"({name}={value}): fine-tuning keeps the checkpoint's architecture "
+                    f"(leave {flag} out)"
+                )
+        for name in names:
+            setattr(self, name, getattr(start, name))
+        return ", ".join(f"{name}={getattr(start, name)}" for name in names)
+
 
 def load_checkpoint_of(name, model_class, recipe):
     """The `--from` checkpoint `name`, checked to be a `model_class`.
