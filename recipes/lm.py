@@ -81,6 +81,9 @@ LEVEL_DEFAULTS = {
     # Characters need longer chunks to carry words and phrases.
     "char": {"embedding_dim": 64, "units": 256, "bptt": 100, "min_count": 1, "score_rows": 32},
 }
+# The model options `--from` takes from the checkpoint (`LanguageModel` attributes).
+ARCHITECTURE = ("cell", "embedding_dim", "units", "num_layers", "tie_embeddings",
+                "embedding_dropout", "input_dropout", "recurrent_dropout", "output_dropout")
 
 
 @dataclasses.dataclass
@@ -228,6 +231,9 @@ def main(argv=None):
         load_checkpoint_of(config.from_checkpoint, LanguageModel, "lm")
         if config.from_checkpoint else None
     )
+    if start is not None:
+        print(f"fine-tuning {config.from_checkpoint}, keeping its architecture: "
+              f"{config.take_architecture(start, ARCHITECTURE)}", flush=True)
     config = resolved(config, start)
     print("lm recipe, config:\n" + format_config(config), flush=True)
     keras.utils.set_random_seed(config.seed)

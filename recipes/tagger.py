@@ -55,6 +55,9 @@ from zoo.training.tagger_batches import TaggerBatches  # noqa: E402
 from zoo.training.tagger_evaluation import evaluate_tagger  # noqa: E402
 
 EWT = "../shared/data/ud-en-ewt"
+# The model options `--from` takes from the checkpoint (`SequenceTagger` attributes).
+ARCHITECTURE = ("cell", "units", "num_layers", "head", "word_dim", "character_encoder",
+                "character_units", "dropout", "word_dropout")
 
 
 @dataclasses.dataclass
@@ -142,9 +145,10 @@ def fine_tuning_start(config, train):
             "embeddings are kept"
         )
     start = load_checkpoint_of(config.from_checkpoint, SequenceTagger, "tagger")
+    architecture = config.take_architecture(start, ARCHITECTURE)
     tagger, added = extend_tagger(start, train, min_count=config.min_count)
     grown = ", ".join(f"{name} +{count}" for name, count in added.items() if name != "new_columns")
-    print(f"fine-tuning {config.from_checkpoint}: vocabularies grown by {grown}"
+    print(f"fine-tuning {config.from_checkpoint} ({architecture}): vocabularies grown by {grown}"
           + (f"; new label columns {added['new_columns']}" if added["new_columns"] else ""))
     parts = config.freeze_parts()
     if parts:

@@ -193,5 +193,7 @@ def test_recipe_fine_tunes_from_a_checkpoint(tmp_path, capsys, old_model, base_c
     card = model.card
     assert card.config["from_checkpoint"] == base_checkpoint
     assert card.config["learning_rate"] == 5e-4 and card.config["level"] == "char"
+    assert card.config["units"] == 24  # what the model is, not --units or the level default
+    assert "units=24" in printed and "(ignored: --units 99)" in printed
     assert f"fine-tuned from {base_checkpoint}" in card.description
     assert f"Fine-tuned from the checkpoint {base_checkpoint}" in card.notes

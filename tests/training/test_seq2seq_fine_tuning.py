@@ -168,18 +168,18 @@ def test_recipe_fine_tunes_from_a_checkpoint(old_model, tmp_path, capsys):
     write_dictionary(tmp_path / "new.dict", words)
     out = tmp_path / "tuned_g2p"
     recipe = load_recipe("g2p")
-    argv = ["--from", str(base), "--cmudict", str(tmp_path / "new.dict"),
+    argv = ["--from", str(base), "--cmudict", str(tmp_path / "new.dict"), "--units", "99",
             "--freeze", "encoder", "--epochs", "1", "--beam-width", "1", "--out", str(out)]
     assert recipe.main(argv) == 0
     printed = capsys.readouterr().out
     assert (f"fine-tuning {base} (cell={old_model.cell}, units={old_model.units}, "
             f"decoder_units={old_model.decoder_units}, num_layers={old_model.num_layers}, "
             f"embedding_dim={old_model.embedding_dim}, attention={old_model.attention}, "
-            f"dropout={old_model.dropout}): vocabularies grown by letters +1, phones +1"
+            f"dropout={old_model.dropout} (ignored: --units 99)): vocabularies grown by letters +1, phones +1"
             in printed)
     assert "frozen: encoder_0" in printed
     model = zoo.load(str(out))
-    assert model.units == old_model.units  # the checkpoint's architecture
+    assert model.units == old_model.units  # the checkpoint's architecture, not --units
     assert model.vocabularies["target"].tokens[-1] == "G"
     old_words = random_words(32, seed=11, letters=OLD_LETTERS)
     assert accuracy(model, old_words) >= accuracy(old_model, old_words) - 0.05
@@ -208,9 +208,6 @@ def test_learning_rate_defaults_lower_when_fine_tuning():
         (["--from", "g2p_cmudict_en", "--freeze", "decoder"],
          "error: --freeze: Cannot freeze ['decoder']: the parts are ['embeddings', 'encoder']"),
         (["--freeze", "encoder"], "error: --freeze needs --from"),
-        (["--from", "g2p_cmudict_en", "--units", "99"],
-         "error: --units 99 conflicts with --from g2p_cmudict_en (units=256): fine-tuning "
-         "keeps the checkpoint's architecture (leave --units out)"),
     ],
 )
 def test_bad_fine_tuning_options_exit_2_and_write_nothing(tmp_path, capsys, options, message):

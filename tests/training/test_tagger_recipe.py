@@ -72,6 +72,8 @@ def test_train_then_fine_tune_on_new_words_and_labels(tmp_path, capsys):
     assert f"words +{len(ADJECTIVES)}" in printed
     model = zoo.load(tuned)
     assert model.units == 8  # the checkpoint's architecture, not --units
+    assert "(ignored: --units 99)" in printed
+    assert model.card.config["units"] == 8  # the card says what the model is
     assert model.vocabularies["upos"].tokens[-1] == "ADJ"
     assert accuracy(model, new_dev) == 1.0
     assert accuracy(model, old_dev) >= 0.95

@@ -66,22 +66,18 @@ class FineTuningOptions:
     def take_architecture(self, start, names):
         """Set the model options `names` to the `--from` checkpoint's values.
 
-        Fine-tuning keeps the checkpoint's architecture, so the config (which
-        the recipe prints and writes into the new card) should say what the
-        model is, not the options' defaults. An option given on the command
-        line with another value than the checkpoint's is an error rather than
-        silently ignored.
+        Fine-tuning keeps the checkpoint's architecture (the options are
+        ignored), so the config, which the recipe writes into the new card,
+        should say what the model is rather than the options' defaults.
 
         Args:
             start: the `--from` model; each name is one of its attributes.
             names: the config fields that describe the architecture.
 
         Returns:
-            A `"name=value, ..."` summary of the checkpoint's options.
-
-        Raises:
-            OptionError: an option was set to something other than its default
-                and the checkpoint's value.
+            A line for the recipe to print: the checkpoint's options, and the
+            ones given on the command line with another value, which are
+            ignored.
 
         Example:
 
@@ -90,31 +86,24 @@ class FineTuningOptions:
         ... class MyConfig(FineTuningOptions):
         ...     learning_rate: float = 0.0
         ...     units: int = 128
-        >>> config = MyConfig(from_checkpoint="g2p_cmudict_en")
-        >>> config.take_architecture(types.SimpleNamespace(units=256), ["units"])
-        'units=256'
-        >>> config.units
-        256
-        >>> MyConfig(from_checkpoint="g2p_cmudict_en", units=64).take_architecture(
-        ...     types.SimpleNamespace(units=256), ["units"])
-        Traceback (most recent call last):
-        ...
-        zoo.training.recipe_config.OptionError: --units 64 conflicts with --from g2p_cmudict_en (units=256): fine-tuning keeps the checkpoint's architecture (leave --units out)
+        ...     num_layers: int = 1
+        >>> config = MyConfig(from_checkpoint="g2p_cmudict_en", units=64)
+        >>> config.take_architecture(types.SimpleNamespace(units=256, num_layers=2),
+        ...                          ["units", "num_layers"])
+        'units=256, num_layers=2 (ignored: --units 64)'
+        >>> config.units, config.num_layers
+        (256, 2)
         """
         fields = {field.name: field for field in dataclasses.fields(self)}
+        ignored = []
         for name in names:
-            value = getattr(start, name)
-            given = getattr(self, name)
+            given, value = getattr(self, name), getattr(start, name)
             if given != fields[name].default and given != value:
                 flag = fields[name].metadata.get("flag") or "--" + name.replace("_", "-")
-                raise OptionError(
-                    f"{flag} {given} conflicts with --from {self.from_checkpoint} "
-                    f"({name}={value}): fine-tuning keeps the checkpoint's architecture "
-                    f"(leave {flag} out)"
-                )
-        for name in names:
-            setattr(self, name, getattr(start, name))
-        return ", ".join(f"{name}={getattr(start, name)}" for name in names)
+                ignored.append(f"{flag} {given}")
+            setattr(self, name, value)
+        line = ", ".join(f"{name}={getattr(start, name)}" for name in names)
+        return line + (f" (ignored: {', '.join(ignored)})" if ignored else "")
 
 
 def load_checkpoint_of(name, model_class, recipe):
