@@ -194,7 +194,8 @@ def train_and_save(config, argv, splits, train, scored_dev, train_pairs):
         flush=True,
     )
     model.compile(
-        optimizer=keras.optimizers.Adam(config.learning_rate, clipnorm=config.clipnorm),
+        optimizer=keras.optimizers.Adam(config.learning_rate, clipnorm=config.clipnorm,
+                                        **config.weight_averaging()),
         jit_compile=use_xla(config.distribute),
     )
     batches = Seq2SeqBatches(model, sources, targets, batch_size=config.batch_size,

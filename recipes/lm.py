@@ -282,7 +282,8 @@ def train_and_save(config, argv, train_lines, dev_lines, data, start=None):
     print(f"unigram baseline: {describe(config.level, unigram)}", flush=True)
     model.compile(
         optimizer=keras.optimizers.Adam(
-            config.learning_rate, global_clipnorm=config.global_clipnorm
+            config.learning_rate, global_clipnorm=config.global_clipnorm,
+            **config.weight_averaging(),
         ),
         jit_compile=use_xla(config.distribute),
     )

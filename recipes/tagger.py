@@ -235,7 +235,8 @@ def train_and_save(config, argv, tagger, train, dev):
     """Fit with dev early stopping, evaluate, write the checkpoint and card."""
     tagger.compile(
         optimizer=keras.optimizers.Adam(
-            config.learning_rate, beta_2=0.9, clipnorm=config.clipnorm
+            config.learning_rate, beta_2=0.9, clipnorm=config.clipnorm,
+            **config.weight_averaging(),
         ),
         jit_compile=use_xla(config.distribute),
     )

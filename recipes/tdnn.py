@@ -148,7 +148,7 @@ def train_and_save(config, argv, corpus, model):
     if config.unigram_bias:
         model.output_bias.assign(unigram.astype("float32"))
     model.compile(
-        optimizer=keras.optimizers.Adam(config.learning_rate),
+        optimizer=keras.optimizers.Adam(config.learning_rate, **config.weight_averaging()),
         jit_compile=use_xla(config.distribute),
     )
 

@@ -19,7 +19,10 @@ class DevEarlyStopping(keras.callbacks.Callback):
     report (a dict of floats) is printed. The best epoch's weights are kept
     (`best_weights`); after `decay_patience` epochs without improvement the
     learning rate is multiplied by `decay_factor`, after `patience` such
-    epochs training stops.
+    epochs training stops. When the optimizer keeps a moving average of
+    the weights (`use_ema=True`, the recipes' `--ema-momentum`), that
+    average is what is scored and kept, while training goes on from the
+    trained weights.
 
     With `state_dir`, the training state is written there after every
     epoch, each file atomically (written beside, then renamed): the last
@@ -94,7 +97,7 @@ class DevEarlyStopping(keras.callbacks.Callback):
                 kept = f"; {self.state_dir} keeps epoch {epoch}" if self.state_dir and epoch else ""
                 print(f"epoch {epoch + 1}: loss {loss}, not saved{kept}", flush=True)
             return
-        score, report = self.score_fn(self.model)
+        score, report, scored_weights = self._score()
         if self._epoch_start is not None:
             self.seconds += time.time() - self._epoch_start
         if self.verbose:
@@ -104,7 +107,7 @@ class DevEarlyStopping(keras.callbacks.Callback):
         self.history.append({"epoch": epoch + 1, "score": score, **report})
         if self.improved(score):
             self.best, self.best_epoch, self.bad_epochs = score, epoch + 1, 0
-            self.best_weights = self.model.get_weights()
+            self.best_weights = scored_weights
         else:
             self.bad_epochs += 1
             if self.bad_epochs >= self.patience:
@@ -117,12 +120,47 @@ class DevEarlyStopping(keras.callbacks.Callback):
         if self.state_dir:
             self.save_state(epoch + 1)
 
+    def on_train_begin(self, logs=None):
+        if self.verbose and self._averaging():
+            print(f"dev scores the moving average of the weights (momentum "
+                  f"{float(self.model.optimizer.ema_momentum):g}), and the best one is kept",
+                  flush=True)
+
+    def _averaging(self):
+        return bool(getattr(self.model.optimizer, "use_ema", False))
+
+    def _score(self):
+        """Score dev with the weights training would keep.
+
+        Those are the model's, or, when the optimizer keeps a moving
+        average of them (`use_ema`), that average, swapped in for the
+        scoring while the trained weights go on training.
+
+        Returns:
+            `(score, report, weights)`: `weights` are the scored ones.
+        """
+        if not self._averaging():
+            score, report = self.score_fn(self.model)
+            return score, report, self.model.get_weights()
+        trained = self.model.get_weights()
+        optimizer = self.model.optimizer
+        try:
+            for variable, average in zip(self.model.trainable_variables,
+                                         optimizer._model_variables_moving_average):
+                # Through numpy: no buffer is shared with the average (JAX
+                # deletes donated buffers).
+                variable.assign(keras.ops.convert_to_numpy(average))
+            score, report = self.score_fn(self.model)
+            return score, report, self.model.get_weights()
+        finally:
+            self.model.set_weights(trained)
+
     # ---- resumable state ---------------------------------------------------
 
     def save_state(self, epochs_done):
         os.makedirs(self.state_dir, exist_ok=True)
         if self.best_epoch == epochs_done:
-            self._atomic_weights(BEST_WEIGHTS, with_optimizer=False)
+            self._atomic_weights(BEST_WEIGHTS, with_optimizer=False, weights=self.best_weights)
         self._atomic_weights(LAST_WEIGHTS, with_optimizer=True)
         state = {
             "epochs_done": epochs_done,
@@ -139,15 +177,21 @@ class DevEarlyStopping(keras.callbacks.Callback):
             json.dump(state, file, indent=1)
         os.replace(partial, os.path.join(self.state_dir, STATE_FILE))
 
-    def _atomic_weights(self, name, with_optimizer):
+    def _atomic_weights(self, name, with_optimizer, weights=None):
         partial = os.path.join(self.state_dir, "partial-" + name)
         optimizer = self.model.optimizer
+        current = None
+        if weights is not None:
+            current = self.model.get_weights()
+            self.model.set_weights(weights)
         if not with_optimizer:
             self.model.optimizer = None
         try:
             self.model.save_weights(partial)
         finally:
             self.model.optimizer = optimizer
+            if current is not None:
+                self.model.set_weights(current)
         os.replace(partial, os.path.join(self.state_dir, name))
 
     def has_state(self):

@@ -108,12 +108,38 @@ class DevStoppingRunnerOptions(ResumableRunnerOptions):
                           "then evaluate and save as usual (0: no limit; --resume trains on)"},
     )
 
+    ema_momentum: float = dataclasses.field(
+        default=0.0,
+        metadata={"help": "keep an exponential moving average of the weights with this "
+                          "momentum (e.g. 0.999, about 1,000 steps): dev scores the average "
+                          "and the checkpoint holds it (0: off)"},
+    )
+
     def __post_init__(self):
         # Checked when the options are parsed, before any data is read.
         if self.max_minutes < 0:
             raise OptionError(
                 f"--max-minutes must be 0 (no limit) or positive, got {self.max_minutes:g}"
             )
+        if not 0 <= self.ema_momentum < 1:
+            raise OptionError(
+                f"--ema-momentum must be in [0, 1) (0: no averaging), got {self.ema_momentum:g}"
+            )
+
+    def weight_averaging(self):
+        """The Keras optimizer arguments for `--ema-momentum`.
+
+        Pass them to the recipe's optimizer; `DevEarlyStopping` then
+        scores (and keeps) the averaged weights.
+
+        >>> DevStoppingRunnerOptions(ema_momentum=0.999).weight_averaging()
+        {'use_ema': True, 'ema_momentum': 0.999}
+        >>> DevStoppingRunnerOptions().weight_averaging()
+        {}
+        """
+        if not self.ema_momentum:
+            return {}
+        return {"use_ema": True, "ema_momentum": self.ema_momentum}
 
 
 def apply_precision(precision):
