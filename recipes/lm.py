@@ -207,8 +207,7 @@ def fine_tuning_start(config, start, train_text):
     model, added = extend_language_model(start, train_text, min_count=config.min_count)
     shown = ", ".join(repr(token) for token in added[:20]) + (", ..." if len(added) > 20 else "")
     print(
-        f"fine-tuning {config.from_checkpoint}: a {start.level}-level {start.num_layers}x"
-        f"{start.units} {start.cell} model; vocabulary grown by {len(added)} "
+        f"{start.level}-level vocabulary grown by {len(added)} "
         f"({start.vocabulary_size:,} -> {model.vocabulary_size:,})"
         + (f": {shown}" if added else ""),
         flush=True,

@@ -128,3 +128,56 @@ def test_a_nan_epoch_stops_training_and_is_not_saved(tmp_path):
     again = DevEarlyStopping(scripted([]), patience=5, state_dir=state, verbose=False)
     assert again.resume(resumed) == 2
     assert all(np.isfinite(w).all() for w in resumed.get_weights())
+
+
+def test_with_a_moving_average_the_average_is_scored_and_kept(tmp_path):
+    """`use_ema=True`: dev sees the average a_t = m a_(t-1) + (1 - m) w_t of
+    the trained weights w_t (a_1 = w_1), the best average is kept and
+    saved, and training goes on from the trained weights."""
+    momentum = 0.6
+    keras.utils.set_random_seed(0)
+    _, x, y = regression()
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(0.1, use_ema=True, ema_momentum=momentum),
+                  loss="mse")
+    trained, seen_by_dev, after_scoring = [], [], []
+
+    class Snapshot(keras.callbacks.Callback):
+        def __init__(self, into):
+            super().__init__()
+            self.into = into
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.into.append(model.get_weights())
+
+    scores = iter([0.5, 0.3, 0.4, 0.35])
+
+    def score_fn(model):
+        seen_by_dev.append(model.get_weights())
+        score = next(scores)
+        return score, {"score": score}
+
+    stopping = DevEarlyStopping(score_fn, patience=5, higher_is_better=False,
+                                state_dir=str(tmp_path), verbose=False)
+    # One batch per epoch: one optimizer step, one averaging step each.
+    model.fit(x, y, epochs=4, batch_size=len(x), shuffle=False, verbose=0,
+              callbacks=[Snapshot(trained), stopping, Snapshot(after_scoring)])
+
+    average = None
+    for epoch, weights in enumerate(trained):
+        average = weights if average is None else [
+            momentum * a + (1 - momentum) * w for a, w in zip(average, weights)
+        ]
+        for got, want in zip(seen_by_dev[epoch], average):
+            np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
+        for got, want in zip(after_scoring[epoch], weights):  # trained weights restored
+            np.testing.assert_array_equal(got, want)
+        if epoch > 0:  # ... and the average is not the trained weights
+            assert not np.allclose(seen_by_dev[epoch][0], trained[epoch][0])
+    assert stopping.best_epoch == 2
+    for kept, scored in zip(stopping.best_weights, seen_by_dev[1]):
+        np.testing.assert_array_equal(kept, scored)
+    saved = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    saved.load_weights(str(tmp_path / "best.weights.h5"))
+    for got, want in zip(saved.get_weights(), seen_by_dev[1]):
+        np.testing.assert_array_equal(got, want)

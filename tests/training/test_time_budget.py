@@ -109,6 +109,17 @@ def test_a_negative_budget_is_an_option_error_when_parsed(name, tmp_path, capsys
     assert not out.exists()
 
 
+@pytest.mark.parametrize("momentum", ["1", "-0.1"])
+def test_an_averaging_momentum_outside_0_1_is_an_option_error_when_parsed(momentum, tmp_path,
+                                                                          capsys):
+    out = tmp_path / "g2p"
+    assert load_recipe("g2p").main(["--ema-momentum", momentum, "--out", str(out)]) == 2
+    captured = capsys.readouterr()
+    assert f"error: --ema-momentum must be in [0, 1) (0: no averaging), got {momentum}" in (
+        captured.err)
+    assert not out.exists()
+
+
 def test_fine_tuning_options_still_pick_their_learning_rate_beside_the_budget():
     import dataclasses
 
