@@ -21,12 +21,12 @@ def scripted(scores):
     return score_fn
 
 
-def regression():
+def regression(**optimizer_options):
     rng = np.random.default_rng(0)
     x = rng.normal(size=(64, 3)).astype("float32")
     y = x @ np.array([[1.0], [-2.0], [0.5]], "float32")
     model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
-    model.compile(optimizer=keras.optimizers.Adam(0.05), loss="mse")
+    model.compile(optimizer=keras.optimizers.Adam(0.05, **optimizer_options), loss="mse")
     return model, x, y
 
 
@@ -53,23 +53,26 @@ def test_keeps_best_weights_decays_and_stops():
     np.testing.assert_allclose(float(model.optimizer.learning_rate.numpy()), 0.025)
 
 
-def test_resume_continues_exactly_where_training_stopped(tmp_path):
-    """Two epochs, a new process-like restart, two more == four epochs in one go."""
+@pytest.mark.parametrize("averaging", [{}, {"use_ema": True, "ema_momentum": 0.7}])
+def test_resume_continues_exactly_where_training_stopped(tmp_path, averaging):
+    """Two epochs, a new process-like restart, two more == four epochs in one
+    go; with a moving average of the weights too (scored and kept, while
+    training goes on from the trained weights)."""
     scores = [0.9, 0.8, 0.85, 0.7]
     keras.utils.set_random_seed(0)
-    reference, x, y = regression()
+    reference, x, y = regression(**averaging)
     initial = reference.get_weights()
     reference.fit(x, y, epochs=4, batch_size=16, shuffle=False, verbose=0)
 
     keras.utils.set_random_seed(0)
-    first, _, _ = regression()
+    first, _, _ = regression(**averaging)
     first.set_weights(initial)
     stopping = DevEarlyStopping(scripted(scores[:2]), patience=5, higher_is_better=False,
                                 state_dir=str(tmp_path), verbose=False)
     first.fit(x, y, epochs=2, batch_size=16, shuffle=False, verbose=0, callbacks=[stopping])
     assert sorted(os.listdir(tmp_path)) == ["best.weights.h5", "last.weights.h5", "state.json"]
 
-    second, _, _ = regression()  # fresh weights and a fresh optimizer
+    second, _, _ = regression(**averaging)  # fresh weights and a fresh optimizer
     resumed = DevEarlyStopping(scripted(scores[2:]), patience=5, higher_is_better=False,
                                state_dir=str(tmp_path), verbose=False)
     assert resumed.resume(second) == 2
