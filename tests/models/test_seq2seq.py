@@ -95,14 +95,16 @@ def test_decoding_follows_the_models_probabilities(attention):
             outputs.append(np.asarray(beam["ids"])[row, k, :length].tolist())
             scores.append((float(beam["scores"][row, k]), 0.6))
         assert list(beam["scores"][row]) == sorted(beam["scores"][row], reverse=True)
-    # transduce reads only the best hypothesis, and its search stops once
-    # that one is final (best_only): the same best as the full search.
-    best = model.transduce(["abc", "ba"], beam_width=3, length_penalty=0.6, max_length=5,
-                           return_scores=True)
-    for row, (tokens, score) in enumerate(best):
-        full = np.asarray(beam["ids"])[row, 0, : int(beam["lengths"][row, 0])].tolist()
-        assert len(tokens) == len(full) - (full[-1] == 2)  # </s> (id 2) not returned
-        np.testing.assert_allclose(score, float(beam["scores"][row, 0]), rtol=1e-5)
+    # best_only stops the search once the best is final: the same best.
+    best = model.decoder(3, max_length=5, length_penalty=0.6,
+                         best_only=True).predict_on_batch(source)
+    for row in range(2):
+        length = int(beam["lengths"][row, 0])
+        assert int(best["lengths"][row, 0]) == length
+        np.testing.assert_array_equal(np.asarray(best["ids"])[row, 0, :length],
+                                      np.asarray(beam["ids"])[row, 0, :length])
+        np.testing.assert_allclose(float(best["scores"][row, 0]), float(beam["scores"][row, 0]),
+                                   rtol=1e-5)
     log_probs = teacher_forced_log_probs(model, rows, outputs)
     for index, (tokens, (score, alpha)) in enumerate(zip(outputs, scores)):
         steps = log_probs[index, np.arange(len(tokens)), np.array(tokens) - 2]
