@@ -97,7 +97,7 @@ class DevEarlyStopping(keras.callbacks.Callback):
                 kept = f"; {self.state_dir} keeps epoch {epoch}" if self.state_dir and epoch else ""
                 print(f"epoch {epoch + 1}: loss {loss}, not saved{kept}", flush=True)
             return
-        score, report, scored_weights = self._score()
+        score, report, averaged_weights = self._score()
         if self._epoch_start is not None:
             self.seconds += time.time() - self._epoch_start
         if self.verbose:
@@ -107,7 +107,9 @@ class DevEarlyStopping(keras.callbacks.Callback):
         self.history.append({"epoch": epoch + 1, "score": score, **report})
         if self.improved(score):
             self.best, self.best_epoch, self.bad_epochs = score, epoch + 1, 0
-            self.best_weights = scored_weights
+            self.best_weights = (
+                self.model.get_weights() if averaged_weights is None else averaged_weights
+            )
         else:
             self.bad_epochs += 1
             if self.bad_epochs >= self.patience:
@@ -137,11 +139,12 @@ class DevEarlyStopping(keras.callbacks.Callback):
         scoring while the trained weights go on training.
 
         Returns:
-            `(score, report, weights)`: `weights` are the scored ones.
+            `(score, report, averaged_weights)`; `averaged_weights` is None
+            when the scored weights are the model's.
         """
         if not self._averaging():
             score, report = self.score_fn(self.model)
-            return score, report, self.model.get_weights()
+            return score, report, None
         trained = self.model.get_weights()
         optimizer = self.model.optimizer
         try:
@@ -160,7 +163,9 @@ class DevEarlyStopping(keras.callbacks.Callback):
     def save_state(self, epochs_done):
         os.makedirs(self.state_dir, exist_ok=True)
         if self.best_epoch == epochs_done:
-            self._atomic_weights(BEST_WEIGHTS, with_optimizer=False, weights=self.best_weights)
+            # The model holds the best weights, unless they are an average.
+            averaged = self.best_weights if self._averaging() else None
+            self._atomic_weights(BEST_WEIGHTS, with_optimizer=False, weights=averaged)
         self._atomic_weights(LAST_WEIGHTS, with_optimizer=True)
         state = {
             "epochs_done": epochs_done,
