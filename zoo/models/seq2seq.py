@@ -628,7 +628,7 @@ class Seq2Seq(keras.Model):
             for row, index in enumerate(batch):
                 source[row, : len(rows[index])] = rows[index]
             length = max_length or self.default_max_length(width)
-            # Not best_only: it measured 8% slower on g2p (benchmarks/README).
+            # Not best_only: it measured 9% slower on g2p (benchmarks/README).
             decoded = self.decoder(beam_width, length, length_penalty).predict_on_batch(source)
             ids, lengths, scores = (
                 ops.convert_to_numpy(decoded[name]) for name in ("ids", "lengths", "scores")
