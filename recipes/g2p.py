@@ -112,9 +112,9 @@ def evaluate(model, lexicon, beam_width=1, length_penalty=0.0):
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     config = parse_config(G2pConfig, argv)
+    start = fine_tuning_checkpoint(config)
     print("g2p recipe, config:\n" + format_config(config), flush=True)
     keras.utils.set_random_seed(config.seed)
-    config.freeze_parts()  # --freeze without --from
     apply_precision(config.precision)
     try:
         lexicon, stats = read_cmudict(config.cmudict or None, return_stats=True)
@@ -136,24 +136,40 @@ def main(argv=None):
     )
 
     with distribution_scope(config.distribute):
-        return train_and_save(config, argv, splits, train, scored_dev, train_pairs)
+        return train_and_save(config, argv, splits, train, scored_dev, train_pairs, start)
 
 
-def fine_tuning_start(config, sources, targets):
-    """The checkpoint to fine-tune, grown to the new pairs' vocabularies."""
+def fine_tuning_checkpoint(config):
+    """The `--from` checkpoint, or None without --from.
+
+    The config takes the checkpoint's architecture (printed, and what the
+    config printed next and the new card say). Raises `OptionError` for
+    --freeze without --from or with an unknown part, before loading: a typo
+    should not wait for a big checkpoint.
+    """
     from zoo.models.seq2seq_fine_tuning import FREEZABLE
+
+    parts = config.freeze_parts()  # --freeze without --from
+    unknown = [part for part in parts if part not in FREEZABLE]
+    if unknown:
+        raise OptionError(f"--freeze: Cannot freeze {unknown}: the parts are {list(FREEZABLE)}")
+    if not config.from_checkpoint:
+        return None
+    start = load_checkpoint_of(config.from_checkpoint, Seq2Seq, "g2p")
+    print(f"fine-tuning {config.from_checkpoint}, keeping its architecture: "
+          f"{config.take_architecture(start, ARCHITECTURE)}", flush=True)
+    return start
+
+
+def fine_tuning_start(config, start, sources, targets):
+    """`start`, the --from checkpoint, grown to the new pairs' vocabularies."""
     from zoo.models.seq2seq_fine_tuning import extend_seq2seq
     from zoo.models.seq2seq_fine_tuning import freeze_seq2seq
 
-    parts = config.freeze_parts()
-    unknown = [part for part in parts if part not in FREEZABLE]
-    if unknown:  # before loading: a typo should not wait for a big checkpoint
-        raise OptionError(f"--freeze: Cannot freeze {unknown}: the parts are {list(FREEZABLE)}")
-    start = load_checkpoint_of(config.from_checkpoint, Seq2Seq, "g2p")
-    architecture = config.take_architecture(start, ARCHITECTURE)
     model, added = extend_seq2seq(start, sources, targets)
-    print(f"fine-tuning {config.from_checkpoint} ({architecture}): vocabularies grown by "
-          f"letters +{added['source']}, phones +{added['target']}", flush=True)
+    print(f"vocabularies grown by letters +{added['source']}, phones +{added['target']}",
+          flush=True)
+    parts = config.freeze_parts()
     if parts:
         frozen = freeze_seq2seq(model, parts)
         print(f"frozen: {', '.join(frozen)}", flush=True)
@@ -180,12 +196,13 @@ def new_model(config, sources, targets):
     )
 
 
-def train_and_save(config, argv, splits, train, scored_dev, train_pairs):
-    """Build, train with dev early stopping, evaluate, write the checkpoint."""
+def train_and_save(config, argv, splits, train, scored_dev, train_pairs, start):
+    """Build (or grow `start`, the --from checkpoint), train with dev early
+    stopping, evaluate, write the checkpoint."""
     sources = [word for word, _ in train_pairs]
     targets = [pron for _, pron in train_pairs]
-    if config.from_checkpoint:
-        model = fine_tuning_start(config, sources, targets)
+    if start is not None:
+        model = fine_tuning_start(config, start, sources, targets)
     else:
         model = new_model(config, sources, targets)
     print(

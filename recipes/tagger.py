@@ -134,21 +134,35 @@ def pretrained_table(tagger, vectors):
     }
 
 
-def fine_tuning_start(config, train):
-    """The checkpoint to fine-tune, grown to the new data's vocabularies."""
-    from zoo.models.tagger_fine_tuning import extend_tagger
-    from zoo.models.tagger_fine_tuning import freeze_tagger
+def fine_tuning_checkpoint(config):
+    """The `--from` checkpoint, or None without --from.
 
+    The config takes the checkpoint's architecture (printed, and what the
+    config printed next and the new card say). Raises `OptionError` for
+    --freeze without --from and for --embeddings with it, before loading.
+    """
+    config.freeze_parts()  # --freeze without --from
+    if not config.from_checkpoint:
+        return None
     if config.embeddings:
         raise OptionError(
             "--embeddings cannot be combined with --from: the checkpoint's word "
             "embeddings are kept"
         )
     start = load_checkpoint_of(config.from_checkpoint, SequenceTagger, "tagger")
-    architecture = config.take_architecture(start, ARCHITECTURE)
+    print(f"fine-tuning {config.from_checkpoint}, keeping its architecture: "
+          f"{config.take_architecture(start, ARCHITECTURE)}")
+    return start
+
+
+def fine_tuning_start(config, start, train):
+    """`start`, the --from checkpoint, grown to the new data's vocabularies."""
+    from zoo.models.tagger_fine_tuning import extend_tagger
+    from zoo.models.tagger_fine_tuning import freeze_tagger
+
     tagger, added = extend_tagger(start, train, min_count=config.min_count)
     grown = ", ".join(f"{name} +{count}" for name, count in added.items() if name != "new_columns")
-    print(f"fine-tuning {config.from_checkpoint} ({architecture}): vocabularies grown by {grown}"
+    print(f"vocabularies grown by {grown}"
           + (f"; new label columns {added['new_columns']}" if added["new_columns"] else ""))
     parts = config.freeze_parts()
     if parts:
@@ -171,10 +185,10 @@ def read_split(config, path, split):
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     config = parse_config(TaggerConfig, argv)
+    start = fine_tuning_checkpoint(config)
     print("tagger recipe, config:\n" + format_config(config))
     keras.utils.set_random_seed(config.seed)
     try:
-        config.freeze_parts()  # --freeze without --from
         apply_precision(config.precision)
         train = read_split(config, config.train, "train")
         dev = read_split(config, config.dev, config.tfds_dev_split)
@@ -188,8 +202,8 @@ def main(argv=None):
         f"dev: {len(dev)} sentences, {sum(len(s.tokens) for s in dev)} tokens"
     )
     with distribution_scope(config.distribute):
-        if config.from_checkpoint:
-            tagger, vectors = fine_tuning_start(config, train), None
+        if start is not None:
+            tagger, vectors = fine_tuning_start(config, start, train), None
         else:
             tagger, vectors = new_tagger(config, train)
         sizes = ", ".join(

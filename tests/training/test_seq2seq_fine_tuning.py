@@ -172,11 +172,15 @@ def test_recipe_fine_tunes_from_a_checkpoint(old_model, tmp_path, capsys):
             "--freeze", "encoder", "--epochs", "1", "--beam-width", "1", "--out", str(out)]
     assert recipe.main(argv) == 0
     printed = capsys.readouterr().out
-    assert (f"fine-tuning {base} (cell={old_model.cell}, units={old_model.units}, "
-            f"decoder_units={old_model.decoder_units}, num_layers={old_model.num_layers}, "
-            f"embedding_dim={old_model.embedding_dim}, attention={old_model.attention}, "
-            f"dropout={old_model.dropout} (ignored: --units 99)): vocabularies grown by letters +1, phones +1"
-            in printed)
+    assert (f"fine-tuning {base}, keeping its architecture: cell={old_model.cell}, "
+            f"units={old_model.units}, decoder_units={old_model.decoder_units}, "
+            f"num_layers={old_model.num_layers}, embedding_dim={old_model.embedding_dim}, "
+            f"attention={old_model.attention}, dropout={old_model.dropout} "
+            "(ignored: --units 99)\n" in printed)
+    # The config printed next says what the model is, not the options.
+    config_lines = printed.split("g2p recipe, config:\n")[1].splitlines()
+    assert f"units = {old_model.units}" in [" ".join(line.split()) for line in config_lines]
+    assert "vocabularies grown by letters +1, phones +1" in printed
     assert "frozen: encoder_0" in printed
     model = zoo.load(str(out))
     assert model.units == old_model.units  # the checkpoint's architecture, not --units

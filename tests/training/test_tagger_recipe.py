@@ -73,6 +73,9 @@ def test_train_then_fine_tune_on_new_words_and_labels(tmp_path, capsys):
     model = zoo.load(tuned)
     assert model.units == 8  # the checkpoint's architecture, not --units
     assert "(ignored: --units 99)" in printed
+    # The config printed at the start says what the model is, not the options.
+    config_lines = printed.split("tagger recipe, config:\n")[1].splitlines()
+    assert "units = 8" in [" ".join(line.split()) for line in config_lines]
     assert model.card.config["units"] == 8  # the card says what the model is
     assert model.vocabularies["upos"].tokens[-1] == "ADJ"
     assert accuracy(model, new_dev) == 1.0
