@@ -95,14 +95,14 @@ def python_beam_search(model, h, width, alpha, max_length=MAX_LENGTH):
     return [(log_p / gnmt(len(tokens), alpha), tokens) for tokens, log_p, _, _ in beams]
 
 
-def run_beam(model, width, alpha, max_length=MAX_LENGTH, compiled=False, best_only=False):
+def run_beam(model, width, alpha, max_length=MAX_LENGTH, compiled=False):
     W, E, U, b, h0 = model
     step = keras_step(W, E, U, b)
 
     def search(h0):
         return beam_search(
             step, [ops.repeat(h0, width, axis=0)], ops.full((2,), START, "int32"),
-            END, max_length, width, alpha, best_only=best_only,
+            END, max_length, width, alpha,
         )
 
     results = compile_fn(search)(h0.astype("float32")) if compiled else search(h0.astype("float32"))
@@ -237,45 +237,6 @@ def test_length_penalty_is_gnmt():
         np.asarray(length_penalty(np.array([1, 3, 10]), 0.6)),
         ((5 + np.array([1, 3, 10])) / 6) ** 0.6, rtol=1e-6,
     )
-
-
-@pytest.mark.parametrize("width", [2, 3])
-@pytest.mark.parametrize("alpha", [0.0, 0.8])
-@pytest.mark.parametrize("seed", [6, 7, 8])
-def test_best_only_finds_the_full_searchs_best(seed, alpha, width):
-    model = tiny_model(seed)
-    ids, lengths, scores = run_beam(model, width, alpha, max_length=6, compiled=True,
-                                    best_only=True)
-    for row in range(2):
-        want = python_beam_search(model, model[4][row], width, alpha, max_length=6)
-        assert_same_ranking(hypotheses(ids, lengths, scores, row)[:1], want[:1])
-
-
-def test_best_only_stops_once_the_best_is_final():
-    # Bigram model over {0: pad, 1: end, 2, 3}: "3 3 3 ..." never ends
-    # (p = .48 * .97^(n-1)), "2 end" has p = .5 * .89 = .445. A full search
-    # of width 2 carries "3 ..." to max_length; with best_only it stops
-    # after step 4, where .48 * .97^3 = .438 < .445: nothing live can beat
-    # the finished "2 end" any more.
-    table = ops.convert_to_tensor(np.log(np.array(
-        [[.01, .01, .50, .48], [.01, .97, .01, .01],
-         [.01, .89, .05, .05], [.01, .01, .01, .97]])), "float32")
-
-    def step(ids, state):
-        return ops.take(table, ids, axis=0), state
-
-    def search(best_only):
-        ids, lengths, scores = beam_search(
-            step, [np.zeros((2, 1), "float32")], np.array([0]), end_id=1, max_length=40,
-            beam_width=2, best_only=best_only)
-        return np.asarray(ids)[0], np.asarray(lengths)[0], np.asarray(scores)[0]
-
-    full_ids, full_lengths, full_scores = search(False)
-    ids, lengths, scores = search(True)
-    assert ids[0, :2].tolist() == full_ids[0, :2].tolist() == [2, 1]
-    assert scores[0] == full_scores[0] == pytest.approx(np.log(0.445), rel=1e-5)
-    assert full_lengths.tolist() == [2, 40]
-    assert lengths.tolist() == [2, 4] and ids[1, :4].tolist() == [3, 3, 3, 3]
 
 
 def test_validation():

@@ -95,16 +95,6 @@ def test_decoding_follows_the_models_probabilities(attention):
             outputs.append(np.asarray(beam["ids"])[row, k, :length].tolist())
             scores.append((float(beam["scores"][row, k]), 0.6))
         assert list(beam["scores"][row]) == sorted(beam["scores"][row], reverse=True)
-    # best_only stops the search once the best is final: the same best.
-    best = model.decoder(3, max_length=5, length_penalty=0.6,
-                         best_only=True).predict_on_batch(source)
-    for row in range(2):
-        length = int(beam["lengths"][row, 0])
-        assert int(best["lengths"][row, 0]) == length
-        np.testing.assert_array_equal(np.asarray(best["ids"])[row, 0, :length],
-                                      np.asarray(beam["ids"])[row, 0, :length])
-        np.testing.assert_allclose(float(best["scores"][row, 0]), float(beam["scores"][row, 0]),
-                                   rtol=1e-5)
     log_probs = teacher_forced_log_probs(model, rows, outputs)
     for index, (tokens, (score, alpha)) in enumerate(zip(outputs, scores)):
         steps = log_probs[index, np.arange(len(tokens)), np.array(tokens) - 2]

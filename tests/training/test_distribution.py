@@ -84,3 +84,16 @@ def test_tagger_recipe_trains_with_distribute(tmp_path, backend):
     tagger = zoo.load(str(out))
     assert tagger.card.config["distribute"] is True
     assert tagger.tag([["the", "n1", "v2"]]) == [["DET", "NOUN", "VERB"]]
+
+    # Fine-tune it, still on 2 devices: the checkpoint is loaded before the
+    # strategy's scope, its grown copy built inside.
+    tuned = tmp_path / "tagger_tuned"
+    printed = run_recipe_on_two_devices(
+        "tagger", "--from", str(out), "--train", str(data), "--dev", str(data),
+        "--label-cols", "upos", "--batch-size", "16", "--epochs", "1",
+        "--out", str(tuned), "--distribute", backend=backend,
+    )
+    assert "over 2 devices" in printed and f"fine-tuning {out}" in printed
+    tagger = zoo.load(str(tuned))
+    assert tagger.card.config["from_checkpoint"] == str(out)
+    assert tagger.tag([["the", "n1", "v2"]]) == [["DET", "NOUN", "VERB"]]

@@ -118,7 +118,7 @@ def greedy_search(step_fn, initial_state, start_ids, end_id, max_length,
 
 
 def beam_search(step_fn, initial_state, start_ids, end_id, max_length, beam_width,
-                length_penalty_alpha=0.0, pad_id=0, best_only=False):
+                length_penalty_alpha=0.0, pad_id=0):
     """The `beam_width` best-scoring hypotheses, kept at every step.
 
     At every step each live hypothesis is extended by every token; a
@@ -141,16 +141,6 @@ def beam_search(step_fn, initial_state, start_ids, end_id, max_length, beam_widt
         length_penalty_alpha: float. alpha of the GNMT length penalty,
             default 0 (rank by log-probability).
         pad_id: int. Written after the end token, default 0.
-        best_only: bool. Only the best hypothesis is wanted: an example's
-            search is over once its best finished hypothesis scores at
-            least what any live one could still reach (a live log P only
-            falls; over the largest length penalty still possible, that
-            bounds its final score), and the loop stops when every example
-            is over. The first hypothesis and its score are the full
-            search's; the others may be unfinished (and then not the full
-            search's). Without it, the loop runs until every hypothesis
-            has ended, often to `max_length` for a low-scoring one that
-            never ends. Default False.
 
     Returns:
         `(sequences int32 [batch, beam, max_length], lengths int32 [batch,
@@ -185,27 +175,8 @@ def beam_search(step_fn, initial_state, start_ids, end_id, max_length, beam_widt
     first = ops.where(ops.arange(width) == 0, 0.0, NEG_INF)
     log_probs = ops.tile(ops.cast(first, "float32")[None, :], (batch, 1))
 
-    def searching(finished, lengths, log_probs):
-        if not best_only:
-            return ops.logical_not(ops.all(finished))
-        best_finished = ops.max(
-            ops.where(finished, log_probs / length_penalty(lengths, length_penalty_alpha),
-                      2 * NEG_INF),
-            axis=1,
-        )
-        # lp is monotonic in the length: its largest value still possible
-        # is at the next length or at max_length.
-        largest_penalty = ops.maximum(
-            length_penalty(lengths + 1, length_penalty_alpha),
-            length_penalty(max_length, length_penalty_alpha),
-        )
-        best_reachable = ops.max(
-            ops.where(finished, 2 * NEG_INF, log_probs / largest_penalty), axis=1
-        )
-        return ops.logical_not(ops.all(best_finished >= best_reachable))
-
     def cond(t, sequences, last, finished, lengths, log_probs, state):
-        return ops.logical_and(t < max_length, searching(finished, lengths, log_probs))
+        return ops.logical_and(t < max_length, ops.logical_not(ops.all(finished)))
 
     def body(t, sequences, last, finished, lengths, log_probs, state):
         step_log_probs, state = step_fn(last, list(state))

@@ -523,8 +523,7 @@ class Seq2Seq(keras.Model):
         """2 x the (padded) source length + 10, at most `max_decode_length`."""
         return min(2 * int(source_length) + 10, self.max_decode_length)
 
-    def decode(self, source, beam_width=1, max_length=None, length_penalty=0.0,
-               best_only=False):
+    def decode(self, source, beam_width=1, max_length=None, length_penalty=0.0):
         """Greedy (`beam_width=1`) or beam search from source ids.
 
         Args:
@@ -534,10 +533,6 @@ class Seq2Seq(keras.Model):
                 default `default_max_length(S)`.
             length_penalty: float. alpha of the GNMT length penalty
                 ((5 + |Y|) / 6) ** alpha, default 0.
-            best_only: bool. Only the first hypothesis is wanted: the beam
-                search stops once it is final (`beam_search`'s
-                `best_only`); the others may then be unfinished. Default
-                False.
 
         Returns:
             dict of `"ids"` int32 [batch, beam, max_length] (`</s>`, then
@@ -577,16 +572,15 @@ class Seq2Seq(keras.Model):
             ids, lengths, scores = ids[:, None], lengths[:, None], scores[:, None]
         else:
             ids, lengths, scores = beam_search(
-                step, states, start, END_ID, max_length, beam_width, length_penalty, PAD_ID,
-                best_only=best_only,
+                step, states, start, END_ID, max_length, beam_width, length_penalty, PAD_ID
             )
         return {"ids": ids, "lengths": lengths, "scores": scores}
 
-    def decoder(self, beam_width=1, max_length=200, length_penalty=0.0, best_only=False):
+    def decoder(self, beam_width=1, max_length=200, length_penalty=0.0):
         """A model mapping source ids to `decode(...)`'s dict, sharing this
         model's layers, so that `predict_on_batch` compiles the whole search
         (XLA on TensorFlow too), on every backend."""
-        key = (int(beam_width), int(max_length), float(length_penalty), bool(best_only))
+        key = (int(beam_width), int(max_length), float(length_penalty))
         decoders = self.__dict__["_runtime"].decoders
         if key not in decoders:
             decoder = _Seq2SeqDecoder(self, *key)
@@ -628,7 +622,6 @@ class Seq2Seq(keras.Model):
             for row, index in enumerate(batch):
                 source[row, : len(rows[index])] = rows[index]
             length = max_length or self.default_max_length(width)
-            # Not best_only: it measured 9% slower on g2p (benchmarks/README).
             decoded = self.decoder(beam_width, length, length_penalty).predict_on_batch(source)
             ids, lengths, scores = (
                 ops.convert_to_numpy(decoded[name]) for name in ("ids", "lengths", "scores")
@@ -680,13 +673,14 @@ class Seq2Seq(keras.Model):
 class _Seq2SeqDecoder(keras.Model):
     """Source ids -> `Seq2Seq.decode(...)` with fixed settings (not saved)."""
 
-    def __init__(self, seq2seq, beam_width, max_length, length_penalty, best_only):
+    def __init__(self, seq2seq, beam_width, max_length, length_penalty):
         super().__init__(name=f"{seq2seq.name}_decoder")
         self.seq2seq = seq2seq
-        self.settings = (beam_width, max_length, length_penalty, best_only)
+        self.settings = (beam_width, max_length, length_penalty)
 
     def call(self, source):
-        return self.seq2seq.decode(source, *self.settings)
+        beam_width, max_length, length_penalty = self.settings
+        return self.seq2seq.decode(source, beam_width, max_length, length_penalty)
 
 
 def _tokens(item, lowercase):
