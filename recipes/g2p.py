@@ -13,7 +13,8 @@ Training keeps a resumable state in `--state-dir` (default `OUT.training`):
 the same command with `--resume` goes on from the last finished epoch.
 
 Fine-tuning starts from a checkpoint instead of random weights: it keeps the
-checkpoint's architecture and vocabularies (the model options are ignored),
+checkpoint's architecture and vocabularies (the model options are ignored;
+`--dropout`, given, applies, and is otherwise the checkpoint's),
 appends the letters and phones the new dictionary adds
 (`zoo.models.seq2seq_fine_tuning.extend_seq2seq`: on old words the grown
 model predicts what the checkpoint predicted) and trains at a lower default
@@ -56,9 +57,9 @@ from zoo.training.runner_options import apply_precision  # noqa: E402
 from zoo.training.seq2seq_batches import Seq2SeqBatches  # noqa: E402
 
 DEMO_WORDS = ("keras", "tensorflow", "zoo", "phoneme")
-# The model options `--from` takes from the checkpoint (`Seq2Seq` attributes).
-ARCHITECTURE = ("cell", "units", "decoder_units", "num_layers", "embedding_dim", "attention",
-                "dropout")
+# The model options `--from` takes from the checkpoint (`Seq2Seq` attributes);
+# its dropout too, unless --dropout is given (`REGULARIZATION`).
+ARCHITECTURE = ("cell", "units", "decoder_units", "num_layers", "embedding_dim", "attention")
 
 
 @dataclasses.dataclass
@@ -148,6 +149,7 @@ def fine_tuning_checkpoint(config):
     should not wait for a big checkpoint.
     """
     from zoo.models.seq2seq_fine_tuning import FREEZABLE
+    from zoo.models.seq2seq_fine_tuning import REGULARIZATION
 
     parts = config.freeze_parts()  # --freeze without --from
     unknown = [part for part in parts if part not in FREEZABLE]
@@ -157,16 +159,19 @@ def fine_tuning_checkpoint(config):
         return None
     start = load_checkpoint_of(config.from_checkpoint, Seq2Seq, "g2p")
     print(f"fine-tuning {config.from_checkpoint}, keeping its architecture: "
-          f"{config.take_architecture(start, ARCHITECTURE)}", flush=True)
+          f"{config.take_architecture(start, ARCHITECTURE)}; "
+          f"{config.take_regularization(start, REGULARIZATION)}", flush=True)
     return start
 
 
 def fine_tuning_start(config, start, sources, targets):
     """`start`, the --from checkpoint, grown to the new pairs' vocabularies."""
+    from zoo.models.seq2seq_fine_tuning import REGULARIZATION
     from zoo.models.seq2seq_fine_tuning import extend_seq2seq
     from zoo.models.seq2seq_fine_tuning import freeze_seq2seq
 
-    model, added = extend_seq2seq(start, sources, targets)
+    regularization = {name: getattr(config, name) for name in REGULARIZATION}
+    model, added = extend_seq2seq(start, sources, targets, regularization=regularization)
     print(f"vocabularies grown by letters +{added['source']}, phones +{added['target']}",
           flush=True)
     parts = config.freeze_parts()

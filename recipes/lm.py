@@ -59,6 +59,7 @@ from zoo.data.conllu_reader import read_conllu  # noqa: E402
 from zoo.data.data_format_error import DataFormatError  # noqa: E402
 from zoo.data.data_format_error import numbered_lines  # noqa: E402
 from zoo.models.language_model import LanguageModel  # noqa: E402
+from zoo.models.language_model_fine_tuning import REGULARIZATION  # noqa: E402
 from zoo.training.distribution import distribution_scope  # noqa: E402
 from zoo.training.distribution import use_xla  # noqa: E402
 from zoo.training.fine_tuning_options import FineTuningOptions  # noqa: E402
@@ -81,9 +82,9 @@ LEVEL_DEFAULTS = {
     # Characters need longer chunks to carry words and phrases.
     "char": {"embedding_dim": 64, "units": 256, "bptt": 100, "min_count": 1, "score_rows": 32},
 }
-# The model options `--from` takes from the checkpoint (`LanguageModel` attributes).
-ARCHITECTURE = ("cell", "embedding_dim", "units", "num_layers", "tie_embeddings",
-                "embedding_dropout", "input_dropout", "recurrent_dropout", "output_dropout")
+# The model options `--from` takes from the checkpoint (`LanguageModel` attributes);
+# its dropout rates too, unless given (`REGULARIZATION`).
+ARCHITECTURE = ("cell", "embedding_dim", "units", "num_layers", "tie_embeddings")
 
 
 @dataclasses.dataclass
@@ -204,7 +205,9 @@ def fine_tuning_start(config, start, train_text):
     from zoo.models.language_model_fine_tuning import extend_language_model
     from zoo.models.language_model_fine_tuning import freeze_language_model
 
-    model, added = extend_language_model(start, train_text, min_count=config.min_count)
+    regularization = {name: getattr(config, name) for name in REGULARIZATION}
+    model, added = extend_language_model(start, train_text, min_count=config.min_count,
+                                         regularization=regularization)
     shown = ", ".join(repr(token) for token in added[:20]) + (", ..." if len(added) > 20 else "")
     print(
         f"{start.level}-level vocabulary grown by {len(added)} "
@@ -232,7 +235,8 @@ def main(argv=None):
     )
     if start is not None:
         print(f"fine-tuning {config.from_checkpoint}, keeping its architecture: "
-              f"{config.take_architecture(start, ARCHITECTURE)}", flush=True)
+              f"{config.take_architecture(start, ARCHITECTURE)}; "
+              f"{config.take_regularization(start, REGULARIZATION)}", flush=True)
     config = resolved(config, start)
     print("lm recipe, config:\n" + format_config(config), flush=True)
     keras.utils.set_random_seed(config.seed)

@@ -55,9 +55,10 @@ from zoo.training.tagger_batches import TaggerBatches  # noqa: E402
 from zoo.training.tagger_evaluation import evaluate_tagger  # noqa: E402
 
 EWT = "../shared/data/ud-en-ewt"
-# The model options `--from` takes from the checkpoint (`SequenceTagger` attributes).
+# The model options `--from` takes from the checkpoint (`SequenceTagger` attributes);
+# its dropout rates too, unless given (`REGULARIZATION`).
 ARCHITECTURE = ("cell", "units", "num_layers", "head", "word_dim", "character_encoder",
-                "character_units", "dropout", "word_dropout")
+                "character_units")
 
 
 @dataclasses.dataclass
@@ -149,18 +150,24 @@ def fine_tuning_checkpoint(config):
             "--embeddings cannot be combined with --from: the checkpoint's word "
             "embeddings are kept"
         )
+    from zoo.models.tagger_fine_tuning import REGULARIZATION
+
     start = load_checkpoint_of(config.from_checkpoint, SequenceTagger, "tagger")
     print(f"fine-tuning {config.from_checkpoint}, keeping its architecture: "
-          f"{config.take_architecture(start, ARCHITECTURE)}")
+          f"{config.take_architecture(start, ARCHITECTURE)}; "
+          f"{config.take_regularization(start, REGULARIZATION)}")
     return start
 
 
 def fine_tuning_start(config, start, train):
     """`start`, the --from checkpoint, grown to the new data's vocabularies."""
+    from zoo.models.tagger_fine_tuning import REGULARIZATION
     from zoo.models.tagger_fine_tuning import extend_tagger
     from zoo.models.tagger_fine_tuning import freeze_tagger
 
-    tagger, added = extend_tagger(start, train, min_count=config.min_count)
+    regularization = {name: getattr(config, name) for name in REGULARIZATION}
+    tagger, added = extend_tagger(start, train, min_count=config.min_count,
+                                  regularization=regularization)
     grown = ", ".join(f"{name} +{count}" for name, count in added.items() if name != "new_columns")
     print(f"vocabularies grown by {grown}"
           + (f"; new label columns {added['new_columns']}" if added["new_columns"] else ""))

@@ -181,7 +181,7 @@ def test_bad_fine_tuning_options_exit_2_and_write_nothing(
 def test_recipe_fine_tunes_from_a_checkpoint(tmp_path, capsys, old_model, base_checkpoint):
     out = tmp_path / "tuned"
     argv = recipe_argv(tmp_path, out) + ["--from", base_checkpoint, "--freeze", "embeddings",
-                                         "--units", "99"]
+                                         "--units", "99", "--output-dropout", "0.25"]
     assert load_recipe("lm").main(argv) == 0
     printed = capsys.readouterr().out
     assert f"fine-tuning {base_checkpoint}" in printed
@@ -195,5 +195,9 @@ def test_recipe_fine_tunes_from_a_checkpoint(tmp_path, capsys, old_model, base_c
     assert card.config["learning_rate"] == 5e-4 and card.config["level"] == "char"
     assert card.config["units"] == 24  # what the model is, not --units or the level default
     assert "units=24" in printed and "(ignored: --units 99)" in printed
+    # A dropout rate given applies (it holds no weight); the others are the checkpoint's.
+    assert model.output_dropout == card.config["output_dropout"] == 0.25
+    assert f"output_dropout=0.25 (the checkpoint's: {old_model.output_dropout})" in printed
+    assert model.input_dropout == card.config["input_dropout"] == old_model.input_dropout
     assert f"fine-tuned from {base_checkpoint}" in card.description
     assert f"Fine-tuned from the checkpoint {base_checkpoint}" in card.notes

@@ -32,6 +32,15 @@ def test_defaults_flags_and_set_agree():
                                         from_checkpoint="ckpt", resume=True)
 
 
+def test_given_options_are_those_on_the_command_line():
+    # Given with its default value still counts as given; --set counts too.
+    config = parse_config(Config, ["--units", "64", "--no-tie-embeddings",
+                                   "--set", "learning-rate=2e-3"])
+    assert config.given_options == {"units", "tie_embeddings", "learning_rate"}
+    assert parse_config(Config, []).given_options == frozenset()
+    assert "given_options" not in dataclasses.asdict(config)  # not a field: not in a card
+
+
 def test_set_accepts_dashes_and_later_values_win():
     config = parse_config(Config, ["--units", "8", "--set", "units=16", "--set", "cell=gru",
                                    "--set", "learning-rate=1e-4"])

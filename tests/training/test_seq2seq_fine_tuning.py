@@ -13,6 +13,7 @@ from keras import ops
 
 import zoo
 from zoo.models import seq2seq_fine_tuning
+from zoo.models import regularization_changes
 from zoo.models.seq2seq import Seq2Seq
 from zoo.models.seq2seq_fine_tuning import extend_seq2seq
 from zoo.models.seq2seq_fine_tuning import freeze_seq2seq
@@ -96,6 +97,22 @@ def test_grown_copy_gives_the_old_logits_and_outputs_on_old_data(old_model):
     np.testing.assert_allclose(rows[size], rows[2:size].mean(axis=0), rtol=1e-6)
 
 
+def test_grown_copy_takes_new_dropout_and_computes_the_same_at_inference(old_model):
+    new_words = random_words(32, seed=3, letters="g" + NEW_LETTERS)
+    new, _ = extend_seq2seq(old_model, new_words, [pronunciation(w) for w in new_words],
+                            regularization={"dropout": 0.5})
+    assert old_model.dropout == 0.0 and new.dropout == 0.5
+    assert [layer.rate for layer in new.dropouts] == [0.5] * len(old_model.dropouts)
+    words = random_words(24, seed=4, letters=OLD_LETTERS)
+    targets = [pronunciation(word) for word in words]
+    size = len(old_model.vocabularies["target"])
+    np.testing.assert_allclose(logits(new, words, targets)[..., :size],
+                               logits(old_model, words, targets), rtol=1e-5, atol=1e-5)
+    with pytest.raises(ValueError, match=r"Cannot change \['units'\] when fine-tuning"):
+        extend_seq2seq(old_model, new_words, [pronunciation(w) for w in new_words],
+                       regularization={"units": 8})
+
+
 def test_fine_tuning_learns_the_new_letter_and_keeps_the_old_task(old_model):
     keras.utils.set_random_seed(0)
     old_test = random_words(64, seed=5, letters=OLD_LETTERS)
@@ -149,8 +166,9 @@ def test_bad_arguments_say_what_is_wrong(old_model):
 
 
 def test_module_examples_run():
-    results = doctest.testmod(seq2seq_fine_tuning, optionflags=doctest.ELLIPSIS)
-    assert results.attempted and not results.failed
+    for module in (seq2seq_fine_tuning, regularization_changes):
+        results = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert results.attempted and not results.failed
 
 
 # ---- recipes/g2p.py --from ---------------------------------------------------
@@ -169,14 +187,15 @@ def test_recipe_fine_tunes_from_a_checkpoint(old_model, tmp_path, capsys):
     out = tmp_path / "tuned_g2p"
     recipe = load_recipe("g2p")
     argv = ["--from", str(base), "--cmudict", str(tmp_path / "new.dict"), "--units", "99",
-            "--freeze", "encoder", "--epochs", "1", "--beam-width", "1", "--out", str(out)]
+            "--dropout", "0.05", "--freeze", "encoder", "--epochs", "1", "--beam-width", "1",
+            "--out", str(out)]
     assert recipe.main(argv) == 0
     printed = capsys.readouterr().out
     assert (f"fine-tuning {base}, keeping its architecture: cell={old_model.cell}, "
             f"units={old_model.units}, decoder_units={old_model.decoder_units}, "
             f"num_layers={old_model.num_layers}, embedding_dim={old_model.embedding_dim}, "
-            f"attention={old_model.attention}, dropout={old_model.dropout} "
-            "(ignored: --units 99)\n" in printed)
+            f"attention={old_model.attention} (ignored: --units 99); "
+            f"dropout=0.05 (the checkpoint's: {old_model.dropout})\n" in printed)
     # The config printed next says what the model is, not the options.
     config_lines = printed.split("g2p recipe, config:\n")[1].splitlines()
     assert f"units = {old_model.units}" in [" ".join(line.split()) for line in config_lines]
@@ -192,7 +211,8 @@ def test_recipe_fine_tunes_from_a_checkpoint(old_model, tmp_path, capsys):
     assert card["config"]["learning_rate"] == 5e-4  # the lower fine-tuning default
     # The card's config says what the model is, not the options' defaults.
     assert card["config"]["units"] == old_model.units != recipe.G2pConfig().units
-    assert card["config"]["dropout"] == old_model.dropout
+    # Dropout holds no weight: the given rate applies.
+    assert card["config"]["dropout"] == model.dropout == 0.05
     assert f"fine-tuned from {base}" in card["description"]
     assert f"Fine-tuned from the checkpoint {base}" in card["notes"]
 

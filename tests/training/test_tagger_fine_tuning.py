@@ -148,6 +148,19 @@ def test_frozen_parts_do_not_move_and_the_heads_do(old_tagger):
     assert not np.allclose(ops.convert_to_numpy(watched["head"]), before["head"])
 
 
+def test_grown_copy_takes_new_dropout_rates_and_tags_the_same(old_tagger):
+    new, _ = extend_tagger(old_tagger, new_sentences(32, seed=3),
+                           regularization={"dropout": 0.4, "word_dropout": 0.1})
+    assert (old_tagger.dropout, old_tagger.word_dropout) == (0.0, 0.0)
+    assert (new.dropout, new.word_dropout) == (0.4, 0.1)
+    sentences = [["the", "n1", "v2", "a", "n3"], ["the", "n4", "v5"]]
+    size = len(old_tagger.vocabularies["tag"])
+    np.testing.assert_allclose(potentials(new, sentences)[..., :size],
+                               potentials(old_tagger, sentences), rtol=1e-5, atol=1e-5)
+    with pytest.raises(ValueError, match=r"Cannot change \['units'\] when fine-tuning"):
+        extend_tagger(old_tagger, new_sentences(4, seed=3), regularization={"units": 4})
+
+
 def test_bad_arguments_say_what_is_wrong(old_tagger):
     with pytest.raises(ValueError, match="Cannot freeze \\['decoder'\\]"):
         freeze_tagger(old_tagger, ["decoder"])

@@ -77,6 +77,9 @@ def test_train_then_fine_tune_on_new_words_and_labels(tmp_path, capsys):
     config_lines = printed.split("tagger recipe, config:\n")[1].splitlines()
     assert "units = 8" in [" ".join(line.split()) for line in config_lines]
     assert model.card.config["units"] == 8  # the card says what the model is
+    # Dropout rates not given are the checkpoint's (0), not the defaults.
+    assert model.dropout == model.card.config["dropout"] == 0
+    assert model.word_dropout == model.card.config["word_dropout"] == 0
     assert model.vocabularies["upos"].tokens[-1] == "ADJ"
     assert accuracy(model, new_dev) == 1.0
     assert accuracy(model, old_dev) >= 0.95

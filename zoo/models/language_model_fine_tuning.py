@@ -8,17 +8,20 @@ from keras import ops
 from zoo.data.language_model_tokens import language_model_vocabulary
 from zoo.data.language_model_tokens import text_to_tokens
 from zoo.models.language_model import LanguageModel
+from zoo.models.regularization_changes import with_regularization
 
 #: What `freeze_language_model` can freeze: the token embeddings E and the
 #: encoder (the stacked RNN layers). The output layer (its kernel or, with
 #: tied embeddings, the projection P, and the bias) always trains.
 FREEZABLE = ("embeddings", "encoder")
+#: The arguments `extend_language_model(regularization=...)` may change.
+REGULARIZATION = ("embedding_dropout", "input_dropout", "recurrent_dropout", "output_dropout")
 
 # The reserved ids of a language model vocabulary: padding, unknown, line break.
 RESERVED_IDS = 3
 
 
-def extend_language_model(model, text, min_count=1):
+def extend_language_model(model, text, min_count=1, regularization=None):
     """A copy of `model` whose vocabulary also covers the tokens of `text`.
 
     The text is read at the model's level (words or characters). Every
@@ -53,6 +56,8 @@ def extend_language_model(model, text, min_count=1):
         text: str. The new training text.
         min_count: int. New tokens seen fewer times in `text` stay unknown,
             default 1 (tokens the model knows are kept whatever their count).
+        regularization: dict or None. New values of the arguments in
+            `REGULARIZATION` (`{"output_dropout": 0.5}`); default the model's.
 
     Returns:
         `(new_model, added)`: the grown copy (the same configuration, a
@@ -92,7 +97,7 @@ def extend_language_model(model, text, min_count=1):
     for key in ("trainable", "dtype"):
         config.pop(key, None)  # the new model takes the current dtype policy
     config["vocabulary_size"] = len(vocabulary)
-    new = LanguageModel(**config)
+    new = LanguageModel(**with_regularization(config, regularization, REGULARIZATION))
     new.set_vocabulary(vocabulary)
     copy_language_model_weights(model, new)
     return new, added

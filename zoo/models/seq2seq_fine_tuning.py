@@ -5,6 +5,7 @@ import collections
 import numpy as np
 from keras import ops
 
+from zoo.models.regularization_changes import with_regularization
 from zoo.models.seq2seq import END_ID
 from zoo.models.seq2seq import NORMALIZERS
 from zoo.models.seq2seq import Seq2Seq
@@ -13,9 +14,11 @@ from zoo.models.seq2seq import Seq2Seq
 #: the encoder (the stacked source RNN layers). The bridges, the decoder
 #: cell with its attention and the output projection always train.
 FREEZABLE = ("embeddings", "encoder")
+#: The arguments `extend_seq2seq(regularization=...)` may change.
+REGULARIZATION = ("dropout",)
 
 
-def extend_seq2seq(model, sources, targets, min_count=1):
+def extend_seq2seq(model, sources, targets, min_count=1, regularization=None):
     """A copy of `model` whose vocabularies also cover `sources`/`targets`.
 
     Every old source and target symbol keeps its id and its weights, so on
@@ -48,6 +51,8 @@ def extend_seq2seq(model, sources, targets, min_count=1):
             lists, the new training pairs.
         min_count: int. New source symbols seen fewer times stay unknown,
             default 1. Every new target symbol is added.
+        regularization: dict or None. New values of the arguments in
+            `REGULARIZATION` (`{"dropout": 0.4}`); default the model's.
 
     Returns:
         `(new_model, added)`, where `added` is `{"source": n, "target": m}`,
@@ -98,7 +103,7 @@ def extend_seq2seq(model, sources, targets, min_count=1):
     for key in ("trainable", "dtype"):
         config.pop(key, None)
     config.update(source_vocabulary_size=len(source), target_vocabulary_size=len(target))
-    new = Seq2Seq(**config)
+    new = Seq2Seq(**with_regularization(config, regularization, REGULARIZATION))
     new.set_vocabularies(source, target)
     new.build_for_inference()
     copy_seq2seq_weights(model, new)

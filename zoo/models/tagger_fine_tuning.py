@@ -7,15 +7,18 @@ from keras import ops
 
 from zoo.data.token_features import normalize_word
 from zoo.data.vocabulary import Vocabulary
+from zoo.models.regularization_changes import with_regularization
 from zoo.models.sequence_tagger import SequenceTagger
 
 #: What `freeze_tagger` can freeze: the input embeddings (words, shapes and
 #: the character embedding) and the encoder (the character encoder's RNN or
 #: CNN and the sentence RNN layers). The label heads always train.
 FREEZABLE = ("embeddings", "encoder")
+#: The arguments `extend_tagger(regularization=...)` may change.
+REGULARIZATION = ("dropout", "word_dropout")
 
 
-def extend_tagger(tagger, sentences, label_names=None, min_count=1):
+def extend_tagger(tagger, sentences, label_names=None, min_count=1, regularization=None):
     """A copy of `tagger` whose vocabularies also cover `sentences`.
 
     Every old word, character and label keeps its id and its weights, so on
@@ -39,6 +42,8 @@ def extend_tagger(tagger, sentences, label_names=None, min_count=1):
         label_names: the label columns of the new tagger, default the
             columns of the first sentence.
         min_count: int. New words seen fewer times stay unknown, default 1.
+        regularization: dict or None. New values of the arguments in
+            `REGULARIZATION` (`{"dropout": 0.5}`); default the tagger's.
 
     Returns:
         `(new_tagger, added)`, where `added` is a dict of the number of new
@@ -89,7 +94,7 @@ def extend_tagger(tagger, sentences, label_names=None, min_count=1):
         label_names=list(label_names),
         label_sizes=[len(labels[name]) for name in label_names],
     )
-    new = SequenceTagger(**config)
+    new = SequenceTagger(**with_regularization(config, regularization, REGULARIZATION))
     new.set_vocabularies(words, characters, labels)
     new.build_for_inference()
     copy_tagger_weights(tagger, new)

@@ -36,7 +36,8 @@ class FineTuningOptions:
     from_checkpoint: str = option(
         "",
         "fine-tune this checkpoint (name or folder) of the recipe's model family: its "
-        "architecture and vocabularies are kept and grown, the model options are ignored",
+        "architecture and vocabularies are kept and grown, the model options are ignored "
+        "(dropout rates given apply; the others are the checkpoint's)",
         flag="--from",
     )
     freeze: str = option("", "with --from: parts kept fixed, comma-separated: embeddings, encoder")
@@ -94,16 +95,71 @@ class FineTuningOptions:
         >>> config.units, config.num_layers
         (256, 2)
         """
-        fields = {field.name: field for field in dataclasses.fields(self)}
         ignored = []
         for name in names:
             given, value = getattr(self, name), getattr(start, name)
-            if given != fields[name].default and given != value:
-                flag = fields[name].metadata.get("flag") or "--" + name.replace("_", "-")
-                ignored.append(f"{flag} {given}")
+            if self.given(name) and given != value:
+                ignored.append(f"{self._flag(name)} {given}")
             setattr(self, name, value)
         line = ", ".join(f"{name}={getattr(start, name)}" for name in names)
         return line + (f" (ignored: {', '.join(ignored)})" if ignored else "")
+
+    def take_regularization(self, start, names):
+        """Set the options `names` left out to the `--from` checkpoint's values.
+
+        Regularization rates (dropout) hold no weight, so fine-tuning can
+        change them (a small fine-tuning set wants more dropout): a rate
+        given on the command line applies, the others are the checkpoint's.
+
+        Args:
+            start: the `--from` model; each name is one of its attributes.
+            names: the config fields that are regularization rates.
+
+        Returns:
+            A line for the recipe to print: the rates the run uses, and the
+            checkpoint's where one was given with another value.
+
+        Example:
+
+        >>> import types
+        >>> @dataclasses.dataclass
+        ... class MyConfig(FineTuningOptions):
+        ...     learning_rate: float = 0.0
+        ...     dropout: float = 0.3
+        ...     word_dropout: float = 0.05
+        >>> config = MyConfig(from_checkpoint="g2p_cmudict_en", dropout=0.4)
+        >>> config.take_regularization(
+        ...     types.SimpleNamespace(dropout=0.2, word_dropout=0.1), ["dropout", "word_dropout"])
+        "dropout=0.4 (the checkpoint's: 0.2), word_dropout=0.1"
+        >>> config.dropout, config.word_dropout
+        (0.4, 0.1)
+        """
+        parts = []
+        for name in names:
+            given, value = getattr(self, name), getattr(start, name)
+            if self.given(name):
+                parts.append(f"{name}={given}"
+                             + (f" (the checkpoint's: {value})" if given != value else ""))
+            else:
+                setattr(self, name, value)
+                parts.append(f"{name}={value}")
+        return ", ".join(parts)
+
+    def given(self, name):
+        """Whether the option `name` was given on the command line.
+
+        `parse_config` records the given options (`given_options`); a config
+        built in Python counts the fields that differ from their defaults.
+        """
+        given_options = self.__dict__.get("given_options")
+        if given_options is not None:
+            return name in given_options
+        field = {field.name: field for field in dataclasses.fields(self)}[name]
+        return getattr(self, name) != field.default
+
+    def _flag(self, name):
+        field = {field.name: field for field in dataclasses.fields(self)}[name]
+        return field.metadata.get("flag") or "--" + name.replace("_", "-")
 
 
 def load_checkpoint_of(name, model_class, recipe):

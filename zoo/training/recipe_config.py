@@ -130,12 +130,20 @@ def apply_overrides(config_cls, values, overrides):
     return values
 
 
+_UNSET = object()
+
+
 def parse_config(config_cls, argv=None, description=None):
     """Parse `argv` (default `sys.argv[1:]`) into a `config_cls` instance.
 
     A malformed flag value exits with status 2 and argparse's message
     (which names the flag); a bad `--set` does the same with a message
     that names the field and its type.
+
+    A field set on the command line (by its flag or `--set`) is listed in
+    the config's `given_options` attribute (a frozenset of field names), so
+    a recipe can tell an option given with its default value from one left
+    out.
     """
     parser = build_parser(config_cls, description)
     values = vars(parser.parse_args(argv))
@@ -144,7 +152,16 @@ def parse_config(config_cls, argv=None, description=None):
         apply_overrides(config_cls, values, overrides)
     except OptionError as error:
         parser.error(str(error))
-    return config_cls(**values)
+    config = config_cls(**values)
+    # Parsed again with every default unset: what remains was given.
+    parser.set_defaults(**{name: _UNSET for name in values})
+    given = vars(parser.parse_args(argv))
+    named = {override.partition("=")[0].strip().replace("-", "_") for override in overrides}
+    # A plain attribute, not a field: not in the config's dict nor its card.
+    config.given_options = frozenset(
+        name for name in values if given[name] is not _UNSET or name in named
+    )
+    return config
 
 
 def format_config(config):
