@@ -6,6 +6,8 @@ from typing import ClassVar
 from zoo.data.data_format_error import DataFormatError
 from zoo.hub.checkpoint_error import CheckpointError
 from zoo.training.recipe_config import OptionError
+from zoo.training.recipe_config import field_default
+from zoo.training.recipe_config import flag_of
 from zoo.training.recipe_config import option
 
 
@@ -99,7 +101,7 @@ class FineTuningOptions:
         for name in names:
             given, value = getattr(self, name), getattr(start, name)
             if self.given(name) and given != value:
-                ignored.append(f"{self._flag(name)} {given}")
+                ignored.append(f"{flag_of(self._field(name))} {given}")
             setattr(self, name, value)
         line = ", ".join(f"{name}={getattr(start, name)}" for name in names)
         return line + (f" (ignored: {', '.join(ignored)})" if ignored else "")
@@ -154,12 +156,10 @@ class FineTuningOptions:
         given_options = self.__dict__.get("given_options")
         if given_options is not None:
             return name in given_options
-        field = {field.name: field for field in dataclasses.fields(self)}[name]
-        return getattr(self, name) != field.default
+        return getattr(self, name) != field_default(self._field(name))
 
-    def _flag(self, name):
-        field = {field.name: field for field in dataclasses.fields(self)}[name]
-        return field.metadata.get("flag") or "--" + name.replace("_", "-")
+    def _field(self, name):
+        return {field.name: field for field in dataclasses.fields(self)}[name]
 
 
 def load_checkpoint_of(name, model_class, recipe):

@@ -41,6 +41,21 @@ def field_default(field):
     return field.default
 
 
+def flag_of(field):
+    """The command-line flag of a config field: `metadata["flag"]` or `--field-name`.
+
+    Example:
+
+    >>> @dataclasses.dataclass
+    ... class Config:
+    ...     num_layers: int = option(1, "RNN layers")
+    ...     from_checkpoint: str = option("", "start from this checkpoint", flag="--from")
+    >>> [flag_of(field) for field in dataclasses.fields(Config)]
+    ['--num-layers', '--from']
+    """
+    return field.metadata.get("flag") or "--" + field.name.replace("_", "-")
+
+
 def build_parser(config_cls, description=None):
     """An ArgumentParser with one `--field-name` flag per dataclass field.
 
@@ -56,7 +71,7 @@ def build_parser(config_cls, description=None):
         "the flags without -- and with _ for -).",
     )
     for field in dataclasses.fields(config_cls):
-        flag = field.metadata.get("flag") or "--" + field.name.replace("_", "-")
+        flag = flag_of(field)
         default = field_default(field)
         help_text = field.metadata.get("help", "")
         help_text = f"{help_text} (default: {default})".strip()
@@ -146,21 +161,24 @@ def parse_config(config_cls, argv=None, description=None):
     out.
     """
     parser = build_parser(config_cls, description)
+    fields = dataclasses.fields(config_cls)
+    # Parsed with every default unset, so what is set was given; the
+    # defaults fill the rest afterwards.
+    parser.set_defaults(**{field.name: _UNSET for field in fields})
     values = vars(parser.parse_args(argv))
     overrides = values.pop("_overrides")
+    given = {name for name, value in values.items() if value is not _UNSET}
     try:
         apply_overrides(config_cls, values, overrides)
     except OptionError as error:
         parser.error(str(error))
+    given |= {override.partition("=")[0].strip().replace("-", "_") for override in overrides}
+    for field in fields:
+        if values[field.name] is _UNSET:
+            values[field.name] = field_default(field)
     config = config_cls(**values)
-    # Parsed again with every default unset: what remains was given.
-    parser.set_defaults(**{name: _UNSET for name in values})
-    given = vars(parser.parse_args(argv))
-    named = {override.partition("=")[0].strip().replace("-", "_") for override in overrides}
     # A plain attribute, not a field: not in the config's dict nor its card.
-    config.given_options = frozenset(
-        name for name in values if given[name] is not _UNSET or name in named
-    )
+    config.given_options = frozenset(given)
     return config
 
 
