@@ -55,6 +55,7 @@ from zoo.training.recipe_main import recipe_main  # noqa: E402
 from zoo.training.runner_options import DevStoppingRunnerOptions  # noqa: E402
 from zoo.training.runner_options import apply_precision  # noqa: E402
 from zoo.training.seq2seq_batches import Seq2SeqBatches  # noqa: E402
+from zoo.training.warm_average_adam import WarmAverageAdam  # noqa: E402
 
 DEMO_WORDS = ("keras", "tensorflow", "zoo", "phoneme")
 # The model options `--from` takes from the checkpoint (`Seq2Seq` attributes);
@@ -216,8 +217,8 @@ def train_and_save(config, argv, splits, train, scored_dev, train_pairs, start):
         flush=True,
     )
     model.compile(
-        optimizer=keras.optimizers.Adam(config.learning_rate, clipnorm=config.clipnorm,
-                                        **config.weight_averaging()),
+        optimizer=WarmAverageAdam(config.learning_rate, clipnorm=config.clipnorm,
+                                  **config.weight_averaging()),
         jit_compile=use_xla(config.distribute),
     )
     batches = Seq2SeqBatches(model, sources, targets, batch_size=config.batch_size,

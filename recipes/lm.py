@@ -73,6 +73,7 @@ from zoo.training.recipe_config import parse_config  # noqa: E402
 from zoo.training.recipe_main import recipe_main  # noqa: E402
 from zoo.training.runner_options import DevStoppingRunnerOptions  # noqa: E402
 from zoo.training.runner_options import apply_precision  # noqa: E402
+from zoo.training.warm_average_adam import WarmAverageAdam  # noqa: E402
 
 EWT = "../shared/data/ud-en-ewt"
 # Level-dependent defaults, used where an option is left at 0.
@@ -284,7 +285,7 @@ def train_and_save(config, argv, train_lines, dev_lines, data, start=None):
     )
     print(f"unigram baseline: {describe(config.level, unigram)}", flush=True)
     model.compile(
-        optimizer=keras.optimizers.Adam(
+        optimizer=WarmAverageAdam(
             config.learning_rate, global_clipnorm=config.global_clipnorm,
             **config.weight_averaging(),
         ),

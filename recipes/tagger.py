@@ -53,6 +53,7 @@ from zoo.training.runner_options import DevStoppingRunnerOptions  # noqa: E402
 from zoo.training.runner_options import apply_precision  # noqa: E402
 from zoo.training.tagger_batches import TaggerBatches  # noqa: E402
 from zoo.training.tagger_evaluation import evaluate_tagger  # noqa: E402
+from zoo.training.warm_average_adam import WarmAverageAdam  # noqa: E402
 
 EWT = "../shared/data/ud-en-ewt"
 # The model options `--from` takes from the checkpoint (`SequenceTagger` attributes);
@@ -255,7 +256,7 @@ def new_tagger(config, train):
 def train_and_save(config, argv, tagger, train, dev):
     """Fit with dev early stopping, evaluate, write the checkpoint and card."""
     tagger.compile(
-        optimizer=keras.optimizers.Adam(
+        optimizer=WarmAverageAdam(
             config.learning_rate, beta_2=0.9, clipnorm=config.clipnorm,
             **config.weight_averaging(),
         ),

@@ -41,6 +41,7 @@ from zoo.training.recipe_config import parse_config  # noqa: E402
 from zoo.training.recipe_main import recipe_main  # noqa: E402
 from zoo.training.runner_options import DevStoppingRunnerOptions  # noqa: E402
 from zoo.training.runner_options import apply_precision  # noqa: E402
+from zoo.training.warm_average_adam import WarmAverageAdam  # noqa: E402
 
 
 @dataclasses.dataclass
@@ -148,7 +149,7 @@ def train_and_save(config, argv, corpus, model):
     if config.unigram_bias:
         model.output_bias.assign(unigram.astype("float32"))
     model.compile(
-        optimizer=keras.optimizers.Adam(config.learning_rate, **config.weight_averaging()),
+        optimizer=WarmAverageAdam(config.learning_rate, **config.weight_averaging()),
         jit_compile=use_xla(config.distribute),
     )
 

@@ -1,6 +1,6 @@
 """recipes/g2p.py end to end on a small synthetic dictionary: it trains,
 early-stops, evaluates with beam search, writes a checkpoint that loads,
-and a second run resumes instead of starting over."""
+and a second run resumes instead of starting over (with a weight average)."""
 
 import zlib
 
@@ -28,11 +28,13 @@ def test_recipe_trains_evaluates_saves_and_resumes(tmp_path, capsys):
     argv = ["--cmudict", str(tmp_path / "tiny.dict"), "--units", "32", "--decoder-units", "48",
             "--num-layers", "1",
             "--embedding-dim", "16", "--dropout", "0", "--batch-size", "16",
-            "--learning-rate", "0.01", "--beam-width", "3", "--epochs", "5",
-            "--out", str(tmp_path / "g2p_tiny")]
+            "--learning-rate", "0.01", "--beam-width", "3", "--ema-momentum", "0.99",
+            "--epochs", "5", "--out", str(tmp_path / "g2p_tiny")]
     assert recipe.main(argv) == 0
     printed = capsys.readouterr().out
     assert "epoch 5:" in printed and "wrote" in printed
+    # The checkpoint holds the averaged weights (warmed up: WarmAverageAdam).
+    assert "moving average of the weights (momentum 0.99, warmed up)" in printed
 
     model = zoo.load(str(tmp_path / "g2p_tiny"))
     assert (model.units, model.decoder_units) == (32, 48)

@@ -28,6 +28,7 @@ from zoo.training.runner_options import apply_precision
 from zoo.training.runner_options import runner_callbacks
 from zoo.training.throughput_logger import ThroughputLogger
 from zoo.training.time_budget import TimeBudget
+from zoo.training.warm_average_adam import WarmAverageAdam
 from zoo.training.seq2seq_batches import Seq2SeqBatches
 from zoo.training.word2vec_batches import Word2VecBatches
 from zoo.training.word2vec_training import train_word2vec

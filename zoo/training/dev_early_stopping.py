@@ -7,6 +7,8 @@ import time
 
 import keras
 
+from zoo.training.warm_average_adam import WarmAverageAdam
+
 STATE_FILE = "state.json"
 LAST_WEIGHTS = "last.weights.h5"
 BEST_WEIGHTS = "best.weights.h5"
@@ -124,8 +126,10 @@ class DevEarlyStopping(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         if self.verbose and self._averaging():
+            optimizer = self.model.optimizer
+            warm = ", warmed up" if isinstance(optimizer, WarmAverageAdam) else ""
             print(f"dev scores the moving average of the weights (momentum "
-                  f"{float(self.model.optimizer.ema_momentum):g}), and the best one is kept",
+                  f"{float(optimizer.ema_momentum):g}{warm}), and the best one is kept",
                   flush=True)
 
     def _averaging(self):

@@ -111,8 +111,9 @@ class DevStoppingRunnerOptions(ResumableRunnerOptions):
     ema_momentum: float = dataclasses.field(
         default=0.0,
         metadata={"help": "keep an exponential moving average of the weights with this "
-                          "momentum (e.g. 0.999, about 1,000 steps): dev scores the average "
-                          "and the checkpoint holds it (0: off)"},
+                          "momentum (e.g. 0.999, about 1,000 steps; warmed up over the first "
+                          "steps, so it follows the weights from the start: WarmAverageAdam): "
+                          "dev scores the average and the checkpoint holds it (0: off)"},
     )
 
     def __post_init__(self):
@@ -129,8 +130,9 @@ class DevStoppingRunnerOptions(ResumableRunnerOptions):
     def weight_averaging(self):
         """The Keras optimizer arguments for `--ema-momentum`.
 
-        Pass them to the recipe's optimizer; `DevEarlyStopping` then
-        scores (and keeps) the averaged weights.
+        Pass them to the recipe's optimizer (`WarmAverageAdam`, whose
+        average warms up); `DevEarlyStopping` then scores (and keeps) the
+        averaged weights.
 
         >>> DevStoppingRunnerOptions(ema_momentum=0.999).weight_averaging()
         {'use_ema': True, 'ema_momentum': 0.999}
