@@ -5,7 +5,7 @@ from keras import ops
 
 
 def warm_momentum(momentum, step):
-    """The averaging momentum at optimizer step `step` (0, 1, ...): min(momentum, step / (9 + step)).
+    """The averaging momentum at step `step` (0, 1, ...): min(momentum, step / (9 + step)).
 
     Example:
 
