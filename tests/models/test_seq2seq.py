@@ -105,6 +105,35 @@ def test_decoding_follows_the_models_probabilities(attention):
             assert best.tolist() == tokens
 
 
+def test_n_best_lists_are_the_beams_hypotheses_by_probability():
+    model = tiny_model()
+    words, max_length = ["abc", "ba", "c"], 12
+    n_best = model.transduce(words, beam_width=4, num_results=3, return_scores=True,
+                             max_length=max_length)
+    best = model.transduce(words, beam_width=4, max_length=max_length)
+    target = model.vocabularies["target"]
+    rows, outputs, scores = [], [], []
+    for word, hypotheses, first in zip(words, n_best, best):
+        assert 1 <= len(hypotheses) <= 3 and hypotheses[0][0] == first
+        assert len({tuple(tokens) for tokens, _ in hypotheses}) == len(hypotheses)
+        assert [score for _, score in hypotheses] == sorted(
+            (score for _, score in hypotheses), reverse=True)
+        for tokens, score in hypotheses:
+            if len(tokens) < max_length:  # ended: its score counts </s> (id 2)
+                rows.append(model.encode([word])[0])
+                outputs.append([*target.encode(tokens), 2])
+                scores.append(score)
+    assert outputs
+    log_probs = teacher_forced_log_probs(model, rows, outputs)
+    for index, (tokens, score) in enumerate(zip(outputs, scores)):
+        want = log_probs[index, np.arange(len(tokens)), np.array(tokens) - 2].sum()
+        np.testing.assert_allclose(score, want, rtol=1e-4, atol=1e-4)
+    assert model.transduce(words, beam_width=2, num_results=1) == [[tokens] for tokens in
+                                                                  model.transduce(words, 2)]
+    with pytest.raises(ValueError, match="num_results=3 needs beam_width >= 3"):
+        model.transduce(words, beam_width=2, num_results=3)
+
+
 def test_checkpoint_round_trip(tmp_path):
     model = tiny_model(cell="peephole_lstm", attention="bahdanau")
     words = ["abc", "cab", "ca"]

@@ -590,7 +590,7 @@ class Seq2Seq(keras.Model):
         return decoders[key]
 
     def transduce(self, inputs, beam_width=1, return_scores=False, max_length=None,
-                  length_penalty=0.0, unknown="error", batch_size=256):
+                  length_penalty=0.0, unknown="error", batch_size=256, num_results=None):
         """Transduce strings or token lists into target token lists.
 
         Args:
@@ -606,11 +606,25 @@ class Seq2Seq(keras.Model):
             unknown: `"error"` (a ValueError naming the input and the
                 token) or `"replace"` (the unknown token), default `"error"`.
             batch_size: int. Inputs per compiled batch, default 256.
+            num_results: int or None. Return the best `num_results`
+                hypotheses of the beam (at most `beam_width`), best first,
+                as a list per input: the n-best list a reranker reads.
+                Fewer when there are fewer distinct hypotheses. Default
+                None: the best one alone, not in a list.
 
         Returns:
-            A list of token lists (without `</s>`), one per input.
+            A list of token lists (without `</s>`), one per input, or of
+            `(tokens, score)` pairs with `return_scores`; with `num_results`,
+            a list of those per input.
         """
         beam_width = check_positive_integer("beam_width", beam_width)
+        if num_results is not None:
+            num_results = check_positive_integer("num_results", num_results)
+            if num_results > beam_width:
+                raise ValueError(
+                    f"num_results={num_results} needs beam_width >= {num_results}: "
+                    f"beam search keeps only beam_width={beam_width} hypotheses"
+                )
         rows = [self.source_ids(item, unknown) for item in inputs]
         target = self._vocabulary("target")
         results = [None] * len(rows)
@@ -627,11 +641,16 @@ class Seq2Seq(keras.Model):
                 ops.convert_to_numpy(decoded[name]) for name in ("ids", "lengths", "scores")
             )
             for row, index in enumerate(batch):
-                best = ids[row, 0, : lengths[row, 0]].tolist()
-                if best and best[-1] == END_ID:
-                    best = best[:-1]
-                tokens = target.decode(best)
-                results[index] = (tokens, float(scores[row, 0])) if return_scores else tokens
+                hypotheses = []
+                for k in range(num_results or 1):
+                    if scores[row, k] < -1e8:  # a slot that never held a hypothesis
+                        break
+                    hypothesis = ids[row, k, : lengths[row, k]].tolist()
+                    if hypothesis and hypothesis[-1] == END_ID:
+                        hypothesis = hypothesis[:-1]
+                    tokens = target.decode(hypothesis)
+                    hypotheses.append((tokens, float(scores[row, k])) if return_scores else tokens)
+                results[index] = hypotheses if num_results else hypotheses[0]
         return results
 
     def predict_text(self, inputs):
