@@ -105,7 +105,7 @@ def test_decoding_follows_the_models_probabilities(attention):
             assert best.tolist() == tokens
 
 
-def test_n_best_lists_are_the_beams_hypotheses_by_probability():
+def test_n_best_lists_and_scores_are_the_models_log_probabilities():
     model = tiny_model()
     words, max_length = ["abc", "ba", "c"], 12
     n_best = model.transduce(words, beam_width=4, num_results=3, return_scores=True,
@@ -128,10 +128,19 @@ def test_n_best_lists_are_the_beams_hypotheses_by_probability():
     for index, (tokens, score) in enumerate(zip(outputs, scores)):
         want = log_probs[index, np.arange(len(tokens)), np.array(tokens) - 2].sum()
         np.testing.assert_allclose(score, want, rtol=1e-4, atol=1e-4)
+    # Model.score is the same log-probability, batched by source length.
+    ended = [(word, tokens, s) for word, hypotheses in zip(words, n_best)
+             for tokens, s in hypotheses if len(tokens) < max_length]
+    got = model.score([w for w, _, _ in ended], [t for _, t, _ in ended], batch_size=2)
+    np.testing.assert_allclose(got, [s for _, _, s in ended], rtol=1e-4, atol=1e-4)
     assert model.transduce(words, beam_width=2, num_results=1) == [[tokens] for tokens in
                                                                   model.transduce(words, 2)]
     with pytest.raises(ValueError, match="num_results=3 needs beam_width >= 3"):
         model.transduce(words, beam_width=2, num_results=3)
+    with pytest.raises(ValueError, match="output 1 .* 'z', which is not in the target"):
+        model.score(["ab", "ba"], [["b", "a"], ["z"]])
+    with pytest.raises(ValueError, match="2 inputs but 1 outputs"):
+        model.score(["ab", "ba"], [["b", "a"]])
 
 
 def test_checkpoint_round_trip(tmp_path):

@@ -653,6 +653,48 @@ class Seq2Seq(keras.Model):
                 results[index] = hypotheses if num_results else hypotheses[0]
         return results
 
+    def score(self, inputs, outputs, unknown="error", batch_size=256):
+        """log p(output, `</s>` | input) of given outputs: what a reranker reads.
+
+        The teacher-forced log-probability of each output followed by the
+        end token, padding and `<s>` ruled out as in decoding: the score
+        `transduce(..., return_scores=True)` gives a hypothesis that ended
+        (length penalty 0), for any output, found by search or not.
+
+        Args:
+            inputs: list of strings or token lists, as for `transduce`.
+            outputs: list of target token lists (without `</s>`), one per
+                input.
+            unknown: for the inputs, as in `transduce`.
+            batch_size: int. Pairs per batch, default 256.
+
+        Returns:
+            float64 numpy array, one log-probability per pair.
+
+        Raises:
+            ValueError: the lists differ in length, or an output holds a
+                token the target vocabulary lacks (named, with the pair).
+        """
+        if len(inputs) != len(outputs):
+            raise ValueError(f"score: {len(inputs)} inputs but {len(outputs)} outputs")
+        target = self._vocabulary("target")
+        for index, tokens in enumerate(outputs):
+            missing = [token for token in _tokens(tokens, False) if token not in target]
+            if missing:
+                raise ValueError(f"score: output {index} ({tokens!r}) has {missing[0]!r}, "
+                                 "which is not in the target vocabulary")
+        rows = [self.source_ids(item, unknown) for item in inputs]
+        results = np.zeros(len(rows))
+        for batch in bucket_batches([len(r) for r in rows], batch_size=batch_size, shuffle=False):
+            x, y = self.encode([inputs[i] for i in batch], [outputs[i] for i in batch], unknown)
+            logits = self.allowed_logits(self.predict_on_batch(x))
+            logits = ops.convert_to_numpy(logits).astype("float64")
+            peak = logits.max(axis=-1, keepdims=True)
+            log_probs = logits - peak - np.log(np.exp(logits - peak).sum(axis=-1, keepdims=True))
+            picked = np.take_along_axis(log_probs, y[..., None], axis=-1)[..., 0]
+            results[batch] = np.where(y != PAD_ID, picked, 0.0).sum(axis=-1)
+        return results
+
     def predict_text(self, inputs):
         """For `zoo predict`: `input<TAB>output tokens joined by spaces`,
         one line per input (beam search of width 5)."""
