@@ -39,6 +39,7 @@ import keras  # noqa: E402
 import zoo  # noqa: E402
 from zoo.data.cmudict_reader import read_cmudict  # noqa: E402
 from zoo.data.cmudict_split import cmudict_splits  # noqa: E402
+from zoo.models.reranked_seq2seq import RerankedSeq2Seq  # noqa: E402
 from zoo.models.seq2seq import Seq2Seq  # noqa: E402
 from zoo.training.distribution import distribution_scope  # noqa: E402
 from zoo.training.distribution import use_xla  # noqa: E402
@@ -79,6 +80,11 @@ class G2pConfig(FineTuningOptions, DevStoppingRunnerOptions):
     num_layers: int = option(2, "stacked bidirectional encoder layers")
     embedding_dim: int = option(64, "letter and phone embedding size")
     attention: str = option("luong", "luong or bahdanau")
+    reverse_targets: bool = option(
+        False, "write the phones right to left (the n-best reranker's second model); "
+               "with --from a left-to-right checkpoint, its embeddings, encoder and output "
+               "layer start it (a right-to-left checkpoint stays right to left)"
+    )
     dropout: float = option(0.3, "dropout on embeddings, between layers and on the output")
     batch_size: int = option(128, "pairs per batch")
     learning_rate: float = option(0.0, "Adam learning rate (0: 2e-3, or 5e-4 with --from)")
@@ -158,7 +164,15 @@ def fine_tuning_checkpoint(config):
         raise OptionError(f"--freeze: Cannot freeze {unknown}: the parts are {list(FREEZABLE)}")
     if not config.from_checkpoint:
         return None
-    start = load_checkpoint_of(config.from_checkpoint, Seq2Seq, "g2p")
+    start = load_checkpoint_of(config.from_checkpoint, (Seq2Seq, RerankedSeq2Seq), "g2p")
+    if isinstance(start, RerankedSeq2Seq):
+        # The reranked G2P model's left-to-right generator, or with
+        # --reverse-targets its right-to-left rescorer.
+        role = "rescorer" if config.reverse_targets else "generator"
+        card, start = start.card, getattr(start, role)
+        start.card = card
+        print(f"fine-tuning the {role} of {config.from_checkpoint} "
+              "(recipes/g2p_rerank.py joins a new pair)", flush=True)
     print(f"fine-tuning {config.from_checkpoint}, keeping its architecture: "
           f"{config.take_architecture(start, ARCHITECTURE)}; "
           f"{config.take_regularization(start, REGULARIZATION)}", flush=True)
@@ -196,6 +210,7 @@ def new_model(config, sources, targets):
         attention=config.attention,
         dropout=config.dropout,
         normalizer="g2p_word",
+        reverse_targets=config.reverse_targets,
         demo_inputs=[word for word in DEMO_WORDS if set(word) <= letters],
         seed=config.seed,
         name="g2p_cmudict_en",
@@ -209,6 +224,12 @@ def train_and_save(config, argv, splits, train, scored_dev, train_pairs, start):
     targets = [pron for _, pron in train_pairs]
     if start is not None:
         model = fine_tuning_start(config, start, sources, targets)
+        if config.reverse_targets and not model.reverse_targets:
+            from zoo.models.seq2seq_fine_tuning import turn_around
+
+            turn_around(model)
+            print("the phones are now written right to left: the decoder starts afresh, "
+                  "the embeddings, encoder and output layer are the checkpoint's", flush=True)
     else:
         model = new_model(config, sources, targets)
     print(
@@ -275,6 +296,7 @@ def train_and_save(config, argv, splits, train, scored_dev, train_pairs, start):
             f"attentional seq2seq G2P, {model.num_layers}x{model.units} "
             f"{'bi-' if model.bidirectional else ''}{model.cell} encoder, {model.attention} "
             f"attention, {model.decoder_units}-unit decoder, beam {config.beam_width}"
+            + (", phones written right to left" if model.reverse_targets else "")
             + (f", fine-tuned from {config.from_checkpoint}" if config.from_checkpoint else "")
         ),
         data=(

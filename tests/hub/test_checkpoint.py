@@ -2,6 +2,7 @@
 
 import json
 
+import h5py
 import keras
 import numpy as np
 import pytest
@@ -75,6 +76,39 @@ def test_card_records_versions_parameters_and_checksums(tmp_path):
     assert set(card["files"]) == {"config.json", "model.weights.h5", "assets/vocabulary.txt"}
     for relative, entry in card["files"].items():
         assert entry["bytes"] == (folder / relative).stat().st_size
+
+
+def test_half_precision_weights_load_as_the_rounded_float32_weights(tmp_path):
+    def big_model():
+        keras.utils.set_random_seed(1)
+        model = TinyTagger(vocabulary_size=3000)
+        model.vocabulary = [f"word{i}" for i in range(3000)]
+        model(TOKENS)
+        return model
+
+    model = big_model()
+    original = [np.array(w) for w in model.get_weights()]
+    full = zoo.save(big_model(), tmp_path / "full")
+    half = zoo.save(model, tmp_path / "half", weights_dtype="float16")
+    with h5py.File(half / "model.weights.h5") as file:
+        stored = []
+        file.visititems(lambda name, item: stored.append(item.dtype)
+                        if isinstance(item, h5py.Dataset) else None)
+    assert stored and set(stored) == {np.dtype("float16")}
+    # The arrays (48 KB, nearly all of it the embedding) take half the bytes.
+    arrays = sum(w.nbytes for w in original)
+    saved_bytes = (full / "model.weights.h5").stat().st_size - (
+        half / "model.weights.h5").stat().st_size
+    assert arrays // 2 - 2048 <= saved_bytes <= arrays // 2 + 2048
+    loaded = zoo.load(half)
+    for got, in_memory, want in zip(loaded.get_weights(), model.get_weights(), original):
+        assert got.dtype == np.float32
+        np.testing.assert_array_equal(got, want.astype(np.float16).astype(np.float32))
+        np.testing.assert_array_equal(in_memory, got)  # the saved model was rounded too
+    assert not np.array_equal(original[0], loaded.get_weights()[0])
+    with pytest.raises(ValueError, match='`weights_dtype` must be None, "float16"'):
+        zoo.save(model, tmp_path / "bad", weights_dtype="int8")
+    assert not (tmp_path / "bad").exists()
 
 
 def test_flipped_byte_in_weights_is_refused(tmp_path):

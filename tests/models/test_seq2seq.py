@@ -10,6 +10,7 @@ import zoo
 from zoo.models.scheduled_sampling import teacher_forcing_probability
 from zoo.models.seq2seq import CELLS
 from zoo.models.seq2seq import Seq2Seq
+from zoo.training.seq2seq_batches import Seq2SeqBatches
 
 WORDS = ["ab", "ba", "abc", "cab", "bca", "a", "cc"]
 TINY = dict(units=6, embedding_dim=4)
@@ -141,6 +142,49 @@ def test_n_best_lists_and_scores_are_the_models_log_probabilities():
         model.score(["ab", "ba"], [["b", "a"], ["z"]])
     with pytest.raises(ValueError, match="2 inputs but 1 outputs"):
         model.score(["ab", "ba"], [["b", "a"]])
+
+
+def test_right_to_left_model_takes_and_returns_reading_order():
+    forward = tiny_model()
+    backward = tiny_model(reverse_targets=True)
+    backward.set_weights(forward.get_weights())
+    target = backward.vocabularies["target"]
+    # The decoder is taught the phones last to first, whatever feeds it.
+    _, y = backward.encode(["abc"], [["a", "b", "c"]])
+    assert target.decode(y[0, :4].tolist()) == ["c", "b", "a", "</s>"]
+    _, batch_y = Seq2SeqBatches(backward, ["abc"], [["a", "b", "c"]])[0]
+    assert target.decode(np.asarray(batch_y)[0, :4].tolist()) == ["c", "b", "a", "</s>"]
+    # With the same weights, the backward model's search is the forward
+    # model's, read in the other direction, and so are its scores.
+    words = ["abc", "ba", "c"]
+    assert backward.transduce(words, beam_width=3, return_scores=True) == [
+        (tokens[::-1], score)
+        for tokens, score in forward.transduce(words, beam_width=3, return_scores=True)
+    ]
+    outputs = [["a", "b"], ["c"], ["b", "b", "a"]]
+    np.testing.assert_allclose(backward.score(words, outputs),
+                               forward.score(words, [o[::-1] for o in outputs]), rtol=1e-6)
+    assert Seq2Seq.from_config(backward.get_config()).reverse_targets
+
+
+def test_score_n_best_reads_each_input_once_for_all_its_outputs():
+    model = tiny_model()
+    words = ["abc", "ba", "c", "cab"]
+    n_best = [[["a"], ["b", "c"], ["c", "b", "a"]], [], [["c", "c", "c"]], [["b"], ["a"]]]
+    scores = model.score_n_best(words, n_best, batch_size=3)
+    assert [len(s) for s in scores] == [3, 0, 1, 2]
+    for word, outputs, got in zip(words, n_best, scores):
+        if outputs:  # one pair at a time, through the teacher-forced reference
+            rows = [model.encode([word])[0]] * len(outputs)
+            ids = [[*model.vocabularies["target"].encode(o), 2] for o in outputs]
+            log_probs = teacher_forced_log_probs(model, rows, ids)
+            want = [log_probs[i, np.arange(len(t)), np.array(t) - 2].sum()
+                    for i, t in enumerate(ids)]
+            np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
+    with pytest.raises(ValueError, match="output 1 of input 0 .* 'z'"):
+        model.score_n_best(["ab"], [[["a"], ["z"]]])
+    with pytest.raises(ValueError, match="2 inputs but 1 lists"):
+        model.score_n_best(["ab", "ba"], [[["a"]]])
 
 
 def test_checkpoint_round_trip(tmp_path):

@@ -227,7 +227,8 @@ def test_learning_rate_defaults_lower_when_fine_tuning():
 @pytest.mark.parametrize(
     "options, message",
     [
-        (["--from", "parity"], "error: --from 'parity' is a ParityRNN checkpoint, not a Seq2Seq"),
+        (["--from", "parity"], "error: --from 'parity' is a ParityRNN checkpoint, not a Seq2Seq or "
+                                 "RerankedSeq2Seq"),
         (["--from", "no/such/checkpoint"], "error: --from: "),
         (["--from", "g2p_cmudict_en", "--freeze", "decoder"],
          "error: --freeze: Cannot freeze ['decoder']: the parts are ['embeddings', 'encoder']"),
@@ -242,3 +243,22 @@ def test_bad_fine_tuning_options_exit_2_and_write_nothing(tmp_path, capsys, opti
     error = capsys.readouterr().err
     assert message in error and len(error.strip().splitlines()) == 1
     assert sorted(path.name for path in tmp_path.iterdir()) == ["tiny.dict"]
+
+
+def test_turn_around_keeps_what_does_not_depend_on_the_order(old_model):
+    model, _ = extend_seq2seq(old_model, ["ab"], [["AE1", "B"]])
+    before = {weight.path: np.array(weight) for weight in model.weights}
+    seq2seq_fine_tuning.turn_around(model)
+    assert model.reverse_targets and not old_model.reverse_targets
+    fresh = {w.path for w in model.decoder_cell.weights} | {
+        w.path for bridge in model.bridges for w in bridge.weights}
+    assert fresh and all(path in before for path in fresh)
+    for weight in model.weights:
+        if weight.path in fresh and weight.path.endswith("kernel"):
+            assert not np.array_equal(np.array(weight), before[weight.path]), weight.path
+        elif weight.path not in fresh:  # embeddings, encoder, output layer
+            np.testing.assert_array_equal(np.array(weight), before[weight.path])
+    # It learns the old task right to left, from the kept encoder.
+    train = random_words(256, seed=1, letters=OLD_LETTERS)
+    fit(model, train, epochs=30, learning_rate=0.02)
+    assert accuracy(model, random_words(64, seed=2, letters=OLD_LETTERS)) >= 0.9

@@ -24,6 +24,9 @@ from zoo.hub import registry
 from zoo.hub.checkpoint_error import CheckpointError
 from zoo.hub.model_card import CARD_FILE
 from zoo.hub.model_card import ModelCard
+from zoo.hub.weights_precision import check_weights_dtype
+from zoo.hub.weights_precision import round_weights
+from zoo.hub.weights_precision import store_weights_as
 from zoo.version import __version__
 
 CONFIG_FILE = "config.json"
@@ -54,7 +57,7 @@ def describe_files(folder):
     return files
 
 
-def save(model, name_or_dir, card=None, overwrite=True):
+def save(model, name_or_dir, card=None, overwrite=True, weights_dtype=None):
     """Write `model` as a checkpoint folder, atomically.
 
     Everything is written to a temporary folder beside the target and
@@ -72,6 +75,10 @@ def save(model, name_or_dir, card=None, overwrite=True):
         card: `ModelCard` or dict of its fields. Versions, parameter count
             and file checksums are filled in here.
         overwrite: bool. Replace an existing checkpoint, default True.
+        weights_dtype: None or `"float16"`: store the float weights at
+            half precision (half the file; loading casts them back). The
+            model's own weights are rounded to it first, so it computes
+            what loads. Default None (as they are).
 
     Returns:
         The `Path` of the checkpoint folder.
@@ -80,6 +87,7 @@ def save(model, name_or_dir, card=None, overwrite=True):
         target = Path(name_or_dir).expanduser()
     else:
         target = registry.user_checkpoints_dir() / name_or_dir
+    check_weights_dtype(weights_dtype)
     if target.exists() and not overwrite:
         raise FileExistsError(f"{target} exists and overwrite=False")
     if not model.built:
@@ -102,7 +110,11 @@ def save(model, name_or_dir, card=None, overwrite=True):
         (staging / CONFIG_FILE).write_text(
             json.dumps(config, indent=2, sort_keys=True), encoding="utf-8"
         )
+        if weights_dtype is not None:
+            round_weights(model, weights_dtype)
         save_model_weights(model, staging / WEIGHTS_FILE)
+        if weights_dtype is not None:
+            store_weights_as(staging / WEIGHTS_FILE, weights_dtype)
         if hasattr(model, "save_assets"):
             (staging / ASSETS_DIR).mkdir()
             model.save_assets(str(staging / ASSETS_DIR))

@@ -5,6 +5,7 @@ from zoo.models.cbow import CBOW
 from zoo.models.language_model import LanguageModel
 from zoo.models.noisy_state_rnn_classifier import NoisyStateRNNClassifier
 from zoo.models.parity_rnn import ParityRNN
+from zoo.models.reranked_seq2seq import RerankedSeq2Seq
 from zoo.models.seq2seq import Seq2Seq
 from zoo.models.sequence_tagger import SequenceTagger
 from zoo.models.skip_gram import SkipGram

@@ -126,6 +126,13 @@ class Seq2Seq(keras.Model):
             only, a `ValueError` naming the word and the character
             otherwise). Default None.
         demo_inputs: list of str. What `zoo demo` transduces, default none.
+        reverse_targets: bool. The decoder writes each target right to left
+            (y_n first): `encode` and `target_ids` reverse the targets, and
+            `transduce` and `score` take and return them in reading order.
+            A right-to-left model scores the other end of a word first, the
+            second opinion an n-best reranker wants (Liu et al. 2016,
+            "Agreement on Target-bidirectional Neural Machine Translation").
+            Default False.
         seed: int. Seed of dropout and sampling, default None.
 
     Call arguments:
@@ -175,6 +182,7 @@ class Seq2Seq(keras.Model):
         lowercase=False,
         normalizer=None,
         demo_inputs=(),
+        reverse_targets=False,
         seed=None,
         **kwargs,
     ):
@@ -231,6 +239,7 @@ class Seq2Seq(keras.Model):
         self.lowercase = lowercase
         self.normalizer = normalizer
         self.demo_inputs = tuple(demo_inputs)
+        self.reverse_targets = bool(reverse_targets)
         self.seed = seed
         self.vocabularies = {}
         self.memory_dim = units * directions
@@ -389,6 +398,13 @@ class Seq2Seq(keras.Model):
             ids.append(vocabulary.lookup(token) if known else vocabulary.unknown_id)
         return ids
 
+    def target_ids(self, item):
+        """The target ids of one output (a string or a token list), in the
+        order the decoder writes them (reversed with `reverse_targets`),
+        without `<s>` and `</s>`."""
+        ids = self._vocabulary("target").encode(_tokens(item, False))
+        return ids[::-1] if self.reverse_targets else ids
+
     def encode(self, sources, targets=None, unknown="replace"):
         """Padded id arrays: `x = {"source", "target_input"}` and `y`.
 
@@ -402,8 +418,7 @@ class Seq2Seq(keras.Model):
             source[row, : len(ids)] = ids
         if targets is None:
             return source
-        vocabulary = self._vocabulary("target")
-        target_rows = [vocabulary.encode(_tokens(item, False)) for item in targets]
+        target_rows = [self.target_ids(item) for item in targets]
         width = padded_length(max(map(len, target_rows)) + 1)
         target_input = np.zeros((len(rows), width), "int32")
         target_output = np.zeros((len(rows), width), "int32")
@@ -643,11 +658,13 @@ class Seq2Seq(keras.Model):
             for row, index in enumerate(batch):
                 hypotheses = []
                 for k in range(num_results or 1):
-                    if scores[row, k] < -1e8:  # a slot that never held a hypothesis
+                    if scores[row, k] < NEG_INF / 10:  # a slot that never held a hypothesis
                         break
                     hypothesis = ids[row, k, : lengths[row, k]].tolist()
                     if hypothesis and hypothesis[-1] == END_ID:
                         hypothesis = hypothesis[:-1]
+                    if self.reverse_targets:
+                        hypothesis = hypothesis[::-1]
                     tokens = target.decode(hypothesis)
                     hypotheses.append((tokens, float(scores[row, k])) if return_scores else tokens)
                 results[index] = hypotheses if num_results else hypotheses[0]
@@ -677,23 +694,106 @@ class Seq2Seq(keras.Model):
         """
         if len(inputs) != len(outputs):
             raise ValueError(f"score: {len(inputs)} inputs but {len(outputs)} outputs")
-        target = self._vocabulary("target")
         for index, tokens in enumerate(outputs):
-            missing = [token for token in _tokens(tokens, False) if token not in target]
-            if missing:
-                raise ValueError(f"score: output {index} ({tokens!r}) has {missing[0]!r}, "
-                                 "which is not in the target vocabulary")
+            self._check_output(tokens, f"score: output {index}")
+        scores = self.score_n_best(inputs, [[tokens] for tokens in outputs], unknown, batch_size)
+        return np.array([pair[0] for pair in scores], "float64")
+
+    def score_n_best(self, inputs, n_best, unknown="error", batch_size=256):
+        """`score` for a list of outputs per input (an n-best list), each
+        input encoded once for all its outputs.
+
+        Args:
+            inputs: list of strings or token lists, as for `transduce`.
+            n_best: list, one per input, of lists of target token lists
+                (`transduce(..., num_results=N)` without scores).
+            unknown: for the inputs, as in `transduce`.
+            batch_size: int. Inputs per batch, default 256.
+
+        Returns:
+            A list, one per input, of float64 arrays: log p(output, `</s>` |
+            input) of each of its outputs.
+        """
+        if len(inputs) != len(n_best):
+            raise ValueError(f"score_n_best: {len(inputs)} inputs but {len(n_best)} lists")
+        for index, outputs in enumerate(n_best):
+            for k, tokens in enumerate(outputs):
+                self._check_output(tokens, f"score_n_best: output {k} of input {index}")
         rows = [self.source_ids(item, unknown) for item in inputs]
-        results = np.zeros(len(rows))
+        results = [np.zeros(len(outputs)) for outputs in n_best]
+        repeats = max([len(outputs) for outputs in n_best] + [1])
+        targets = [[self.target_ids(tokens) for tokens in outputs] for outputs in n_best]
         for batch in bucket_batches([len(r) for r in rows], batch_size=batch_size, shuffle=False):
-            x, y = self.encode([inputs[i] for i in batch], [outputs[i] for i in batch], unknown)
-            logits = self.allowed_logits(self.predict_on_batch(x))
-            logits = ops.convert_to_numpy(logits).astype("float64")
-            peak = logits.max(axis=-1, keepdims=True)
-            log_probs = logits - peak - np.log(np.exp(logits - peak).sum(axis=-1, keepdims=True))
-            picked = np.take_along_axis(log_probs, y[..., None], axis=-1)[..., 0]
-            results[batch] = np.where(y != PAD_ID, picked, 0.0).sum(axis=-1)
+            # Padded to steps of 8 like `transduce`; a missing output (a
+            # shorter list, a padding row) is scored as `</s>` and dropped.
+            width = padded_length(max(len(rows[i]) for i in batch))
+            source = np.zeros((padded_length(len(batch)), width), "int32")
+            steps = padded_length(1 + max(
+                [len(ids) for i in batch for ids in targets[i]] + [0]))
+            target_input = np.zeros((len(source) * repeats, steps), "int32")
+            target_output = np.zeros((len(source) * repeats, steps), "int32")
+            target_input[:, 0], target_output[:, 0] = START_ID, END_ID
+            for row, index in enumerate(batch):
+                source[row, : len(rows[index])] = rows[index]
+                for k, ids in enumerate(targets[index]):
+                    pair = row * repeats + k
+                    target_input[pair, : len(ids) + 1] = [START_ID, *ids]
+                    target_output[pair, : len(ids) + 1] = [*ids, END_ID]
+            scores = ops.convert_to_numpy(self.scorer(repeats).predict_on_batch(
+                {"source": source, "target_input": target_input, "target_output": target_output}
+            )).astype("float64")
+            for row, index in enumerate(batch):
+                first = row * repeats
+                results[index] = scores[first: first + len(targets[index])]
         return results
+
+    def _check_output(self, tokens, where):
+        target = self._vocabulary("target")
+        missing = [token for token in _tokens(tokens, False) if token not in target]
+        if missing:
+            raise ValueError(f"{where} ({tokens!r}) has {missing[0]!r}, "
+                             "which is not in the target vocabulary")
+
+    def output_log_probabilities(self, inputs, repeats=1):
+        """sum_t log p(y_t | y_<t, x) over the real tokens of each target row.
+
+        Args:
+            inputs: dict of `"source"` [B, S] and `"target_input"`,
+                `"target_output"` [B * repeats, T] (as `encode` makes them):
+                source row b is read once, for target rows b * repeats ..
+                b * repeats + repeats - 1.
+            repeats: int. Target rows per source row.
+
+        Returns:
+            float32 [B * repeats].
+        """
+        memory, mask, cell_states = self.encode_source(inputs["source"])
+        if repeats > 1:
+            memory, mask, *cell_states = [
+                ops.repeat(x, repeats, axis=0) for x in (memory, mask, *cell_states)
+            ]
+        constants = (memory, mask, self.decoder_cell.precompute_keys(memory))
+        states = self.decoder_cell.initial_state(cell_states)
+        embedded = self.target_embedding(ops.cast(inputs["target_input"], "int32"))
+        outputs = self.decoder_loop(sampling=False)(embedded, states, constants, training=False)
+        logits = self.allowed_logits(self.output_projection(outputs))
+        # The decoding step's log-softmax over the allowed tokens.
+        log_probs = ops.log_softmax(logits, axis=-1)
+        target = ops.cast(inputs["target_output"], "int32")
+        picked = ops.take_along_axis(log_probs, target[..., None], axis=-1)[..., 0]
+        return ops.sum(ops.where(ops.not_equal(target, PAD_ID), picked, 0.0), axis=-1)
+
+    def scorer(self, repeats=1):
+        """A model mapping `output_log_probabilities`' inputs to its output,
+        compiled by `predict_on_batch` (XLA on TensorFlow too)."""
+        key = ("scorer", int(repeats))
+        decoders = self.__dict__["_runtime"].decoders
+        if key not in decoders:
+            scorer = _Seq2SeqScorer(self, int(repeats))
+            if keras.backend.backend() == "tensorflow":
+                scorer.jit_compile = True
+            decoders[key] = scorer
+        return decoders[key]
 
     def predict_text(self, inputs):
         """For `zoo predict`: `input<TAB>output tokens joined by spaces`,
@@ -727,6 +827,7 @@ class Seq2Seq(keras.Model):
             "lowercase": self.lowercase,
             "normalizer": self.normalizer,
             "demo_inputs": list(self.demo_inputs),
+            "reverse_targets": self.reverse_targets,
             "seed": self.seed,
         }
 
@@ -742,6 +843,18 @@ class _Seq2SeqDecoder(keras.Model):
     def call(self, source):
         beam_width, max_length, length_penalty = self.settings
         return self.seq2seq.decode(source, beam_width, max_length, length_penalty)
+
+
+class _Seq2SeqScorer(keras.Model):
+    """`Seq2Seq.output_log_probabilities` with fixed repeats (not saved)."""
+
+    def __init__(self, seq2seq, repeats):
+        super().__init__(name=f"{seq2seq.name}_scorer")
+        self.seq2seq = seq2seq
+        self.repeats = repeats
+
+    def call(self, inputs):
+        return self.seq2seq.output_log_probabilities(inputs, self.repeats)
 
 
 def _tokens(item, lowercase):

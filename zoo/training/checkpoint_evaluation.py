@@ -7,7 +7,7 @@ metrics its recipe reports:
 | family | data | metrics |
 |---|---|---|
 | `SequenceTagger` | CoNLL-U, or CoNLL columns (`format="conll"`) | accuracy per label column, chunk P/R/F1 for IOB labels |
-| `Seq2Seq` (G2P) | a CMUdict-format dictionary | WER and PER, with and without stress |
+| `Seq2Seq`, `RerankedSeq2Seq` (G2P) | a CMUdict-format dictionary | WER and PER, with and without stress |
 | `Seq2Seq` (other) | `source<TAB>target tokens` lines | sequence and token error rates |
 | `WordVectors` | word pairs with scores, or analogy questions | Spearman and Pearson, or 3CosAdd accuracy |
 """
@@ -144,5 +144,6 @@ def _guess_word_vector_task(path):
 EVALUATORS = {
     "SequenceTagger": _evaluate_tagger,
     "Seq2Seq": _evaluate_seq2seq,
+    "RerankedSeq2Seq": _evaluate_seq2seq,
     "WordVectors": _evaluate_word_vectors,
 }

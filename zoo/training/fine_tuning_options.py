@@ -167,7 +167,8 @@ def load_checkpoint_of(name, model_class, recipe):
 
     Args:
         name: a checkpoint name (shipped or user) or folder.
-        model_class: the class the recipe trains, e.g. `SequenceTagger`.
+        model_class: the class the recipe trains, e.g. `SequenceTagger`,
+            or a tuple of the classes it starts from.
         recipe: the recipe's name, for the error message.
 
     Raises:
@@ -181,9 +182,11 @@ def load_checkpoint_of(name, model_class, recipe):
     except (CheckpointError, DataFormatError, FileNotFoundError) as error:
         raise OptionError(f"--from: {error}") from error
     if not isinstance(start, model_class):
+        classes = " or ".join(
+            cls.__name__ for cls in (model_class if isinstance(model_class, tuple)
+                                     else (model_class,)))
         raise OptionError(
             f"--from {name!r} is a {type(start).__name__} checkpoint, not a "
-            f"{model_class.__name__}: the {recipe} recipe starts from "
-            f"{model_class.__name__} checkpoints only"
+            f"{classes}: the {recipe} recipe starts from {classes} checkpoints only"
         )
     return start

@@ -50,9 +50,8 @@ class Seq2SeqBatches(keras.utils.PyDataset):
             )
         target_vocabulary = model.vocabularies["target"]
         self.sources = [model.source_ids(item, unknown) for item in sources]
-        self.targets = [
-            target_vocabulary.encode(list(item)) for item in targets
-        ]
+        # In the order the decoder writes them (`Seq2Seq.reverse_targets`).
+        self.targets = [model.target_ids(item) for item in targets]
         # <s> y_1 .. y_n and y_1 .. y_n </s> are one longer than the target.
         self.lengths = [len(target) + 1 for target in self.targets]
         self.start_id = target_vocabulary.lookup("<s>")

@@ -1,0 +1,82 @@
+"""RerankedSeq2Seq: the generator's n-best list, reordered by the combined
+score computed from each model's own log-probabilities; checkpoint round
+trip at half precision; bad arguments."""
+
+import keras
+import numpy as np
+import pytest
+
+import zoo
+from zoo.models import RerankedSeq2Seq
+from zoo.models import Seq2Seq
+
+WORDS = ["ab", "ba", "abc", "cab", "bca", "a", "cc"]
+
+
+def tiny(seed, **kwargs):
+    keras.utils.set_random_seed(seed)
+    return Seq2Seq.from_sequences(WORDS, [w[::-1] for w in WORDS], units=6, embedding_dim=4,
+                                  **kwargs)
+
+
+def reranked(weight=0.7):
+    return RerankedSeq2Seq(tiny(1), tiny(2, reverse_targets=True), rescorer_weight=weight)
+
+
+def test_the_choice_is_the_best_combined_score_of_the_generators_n_best():
+    model = reranked()
+    words = ["abc", "ba", "c", "cab"]
+    n_best = model.generator.transduce(words, beam_width=4, num_results=4, return_scores=True)
+    got = model.transduce(words, beam_width=4, num_results=4, return_scores=True)
+    for word, hypotheses, ranked in zip(words, n_best, got):
+        outputs = [tokens for tokens, _ in hypotheses]
+        # The combined score from the two models' teacher-forced scores,
+        # pair by pair (`Seq2Seq.score`, tested against a numpy reference).
+        want = (np.array([score for _, score in hypotheses])
+                + 0.7 * model.rescorer.score([word] * len(outputs), outputs))
+        assert sorted(tokens for tokens, _ in ranked) == sorted(outputs)
+        scores = [score for _, score in ranked]
+        assert scores == sorted(scores, reverse=True)
+        for tokens, score in ranked:
+            np.testing.assert_allclose(score, want[outputs.index(tokens)], rtol=1e-5, atol=1e-5)
+        assert model.transduce([word], beam_width=4) == [ranked[0][0]]
+    # Weight 0 keeps the generator's order; greedy is the generator's.
+    plain = RerankedSeq2Seq(model.generator, model.rescorer, rescorer_weight=0.0)
+    assert plain.transduce(words, beam_width=4) == model.generator.transduce(words, 4)
+    assert model.transduce(words, beam_width=1) == model.generator.transduce(words)
+
+
+def test_score_combines_the_two_models():
+    model = reranked()
+    outputs = [["c", "b", "a"], ["a"]]
+    want = (model.generator.score(["abc", "ba"], outputs)
+            + 0.7 * model.rescorer.score(["abc", "ba"], outputs))
+    np.testing.assert_allclose(model.score(["abc", "ba"], outputs), want)
+
+
+def test_half_precision_checkpoint_round_trip(tmp_path):
+    model = reranked()
+    words = ["abc", "cab", "ca"]
+    folder = zoo.save(model, str(tmp_path / "reranked"), weights_dtype="float16")
+    assert (folder / "assets" / "rescorer" / "target_vocabulary.txt").exists()
+    expected = model.transduce(words, beam_width=3, return_scores=True)  # rounded by save
+    restored = zoo.load(str(folder))
+    assert isinstance(restored, RerankedSeq2Seq) and restored.rescorer.reverse_targets
+    assert restored.rescorer_weight == 0.7
+    for got, want in zip(restored.get_weights(), model.get_weights()):
+        np.testing.assert_array_equal(got, want)
+    assert restored.transduce(words, beam_width=3, return_scores=True) == expected
+    assert restored.predict_text(["abc"])[0].startswith("abc\t")
+
+
+def test_bad_arguments_are_named():
+    generator = tiny(1)
+    with pytest.raises(ValueError, match="rescorer must be a Seq2Seq"):
+        RerankedSeq2Seq(generator, keras.Sequential())
+    with pytest.raises(ValueError, match="rescorer_weight. must be >= 0"):
+        RerankedSeq2Seq(generator, tiny(2), rescorer_weight=-1)
+    other = Seq2Seq.from_sequences(["xy"], ["yx"], units=6, embedding_dim=4)
+    with pytest.raises(ValueError, match="different source vocabularies"):
+        RerankedSeq2Seq(generator, other)
+    with pytest.raises(ValueError, match="num_results=3 needs beam_width >= 3"):
+        reranked().transduce(["ab"], beam_width=2, num_results=3)
