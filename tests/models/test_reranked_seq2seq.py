@@ -46,6 +46,44 @@ def test_the_choice_is_the_best_combined_score_of_the_generators_n_best():
     assert model.transduce(words, beam_width=1) == model.generator.transduce(words)
 
 
+def test_a_margin_rescores_only_the_hypotheses_close_to_the_generators_best():
+    model = reranked()
+    words = ["abc", "ba", "c", "cab", "ab", "bca", "cc", "a"]
+    n_best = model.generator.transduce(words, beam_width=4, num_results=4, return_scores=True)
+    gaps = sorted(hypotheses[0][1] - hypotheses[1][1] for hypotheses in n_best)
+    margin = (gaps[3] + gaps[4]) / 2  # some words have a close runner-up, some not
+    gated = RerankedSeq2Seq(model.generator, model.rescorer, 0.7, rescore_margin=margin)
+    asked = []
+    score_n_best = model.rescorer.score_n_best
+    model.rescorer.score_n_best = lambda inputs, lists, **kw: (
+        asked.extend(lists) or score_n_best(inputs, lists, **kw))
+    try:
+        chosen = gated.transduce(words, beam_width=4)
+        asked_for_best = list(asked)
+        ranked = gated.transduce(words, beam_width=4, num_results=4, return_scores=True)
+    finally:
+        del model.rescorer.score_n_best
+    for word, hypotheses, got, listed, got_ranked in zip(
+            words, n_best, chosen, asked_for_best, ranked):
+        best = hypotheses[0][1]
+        close = [(tokens, score) for tokens, score in hypotheses if best - score < margin]
+        outputs = [tokens for tokens, _ in close]
+        want = (np.array([score for _, score in close])
+                + 0.7 * model.rescorer.score([word] * len(outputs), outputs))
+        if len(close) == 1:  # a clear lead: kept, never rescored
+            assert got == hypotheses[0][0] and listed == []
+        else:
+            assert listed == outputs and got == outputs[int(np.argmax(want))]
+        # Scores asked for: the close ones alone, each with its s(Y).
+        assert sorted(tokens for tokens, _ in got_ranked) == sorted(outputs)
+        for tokens, score in got_ranked:
+            np.testing.assert_allclose(score, want[outputs.index(tokens)], rtol=1e-5, atol=1e-5)
+    assert any(listed == [] for listed in asked_for_best)
+    assert any(len(listed) > 1 for listed in asked_for_best)
+    restored = RerankedSeq2Seq.from_config(gated.get_config())
+    assert restored.rescore_margin == margin and reranked().rescore_margin is None
+
+
 def test_score_combines_the_two_models():
     model = reranked()
     outputs = [["c", "b", "a"], ["a"]]
@@ -75,6 +113,8 @@ def test_bad_arguments_are_named():
         RerankedSeq2Seq(generator, keras.Sequential())
     with pytest.raises(ValueError, match="rescorer_weight. must be >= 0"):
         RerankedSeq2Seq(generator, tiny(2), rescorer_weight=-1)
+    with pytest.raises(ValueError, match="rescore_margin. must be > 0 or None, got 0"):
+        RerankedSeq2Seq(generator, tiny(2), rescore_margin=0)
     other = Seq2Seq.from_sequences(["xy"], ["yx"], units=6, embedding_dim=4)
     with pytest.raises(ValueError, match="different source vocabularies"):
         RerankedSeq2Seq(generator, other)

@@ -36,7 +36,9 @@ def checkpoints(tmp_path_factory):
     words = synthetic_dictionary(folder / "tiny.dict")
     train = [w for w in words if zlib.crc32(w.encode()) % 10 > 1]
     zoo.save(trained(train, False), folder / "l2r")
-    zoo.save(trained(train, True), folder / "r2l")
+    zoo.save(trained(train, True), folder / "r2l", card=zoo.ModelCard(
+        name="r2l", recipe_command="python recipes/g2p.py --reverse-targets",
+        metrics={"training": {"epochs": 2}}))
     return folder, words
 
 
@@ -45,7 +47,8 @@ def test_recipe_tunes_the_weight_on_dev_and_writes_what_it_measured(checkpoints,
     out = folder / "reranked"
     argv = ["--cmudict", str(folder / "tiny.dict"), "--generator", str(folder / "l2r"),
             "--rescorer", str(folder / "r2l"), "--beam-width", "3", "--max-weight", "1",
-            "--weight-step", "0.5", "--out", str(out)]
+            "--weight-step", "0.5", "--max-margin", "3", "--margin-step", "0.5",
+            "--out", str(out)]
     assert load_recipe("g2p_rerank").main(argv) == 0
     printed = capsys.readouterr().out
     assert "chosen: w =" in printed and "wrote" in printed
@@ -62,6 +65,18 @@ def test_recipe_tunes_the_weight_on_dev_and_writes_what_it_measured(checkpoints,
     assert sorted(tried) == [0.0, 0.5, 1.0]
     assert model.rescorer_weight == card["rerank"]["rescorer_weight"] == min(
         tried, key=lambda w: (tried[w], w))
+    # The margin: the smallest one tried that loses nothing on dev (the
+    # card's WERs are rounded to 5 places both ways), or None.
+    by_margin = {float(m): v["wer_no_stress"] for m, v in card["rerank"]["dev_by_margin"].items()}
+    full = round(tried[model.rescorer_weight], 5)
+    assert model.rescore_margin == card["rerank"]["rescore_margin"]
+    assert all(wer > full for m, wer in by_margin.items()
+               if model.rescore_margin is None or m < model.rescore_margin)
+    if model.rescore_margin is not None:
+        assert by_margin[model.rescore_margin] <= full
+        assert max(by_margin) == model.rescore_margin  # the search stops there
+    else:
+        assert sorted(by_margin) == [0.5, 1.0, 1.5, 2.0, 2.5, 3.0]
     # The card's test WER is the saved model's: recount it here.
     test_words = [w for w in words if zlib.crc32(w.encode()) % 10 == 0]
     predictions = model.transduce(test_words, beam_width=3)
@@ -74,7 +89,16 @@ def test_recipe_tunes_the_weight_on_dev_and_writes_what_it_measured(checkpoints,
     wrong = sum(p != [PHONES[c] for c in w] for p, w in zip(predictions, words))
     assert "grapheme-to-phoneme" in what
     assert scores["wer"] == pytest.approx(wrong / len(words), abs=1e-9)
-    assert "g2p_rerank.py" in model.card.recipe_command
+    assert "g2p_rerank.py" in model.card.recipe_command and model.card.name == "reranked"
+
+    # A reranked checkpoint given as --rescorer lends its rescorer, with
+    # that model's own recipe and training record: re-tuning keeps them.
+    argv = ["--cmudict", str(folder / "tiny.dict"), "--generator", str(folder / "l2r"),
+            "--rescorer", str(out), "--beam-width", "3", "--out", str(folder / "again")]
+    assert load_recipe("g2p_rerank").main(argv) == 0
+    again = zoo.load(str(folder / "again")).card
+    assert again.config["rescorer_recipe"] == "python recipes/g2p.py --reverse-targets"
+    assert again.metrics["rescorer_training"] == card["rescorer_training"] == {"epochs": 2}
 
     # recipes/g2p.py --from the reranked checkpoint fine-tunes one of its
     # models: with --reverse-targets, the right-to-left rescorer.
@@ -91,6 +115,7 @@ def test_recipe_tunes_the_weight_on_dev_and_writes_what_it_measured(checkpoints,
     "options, message",
     [([], "--rescorer: name the right-to-left checkpoint"),
      (["--rescorer", "x", "--beam-width", "1"], "--beam-width must be >= 2"),
+     (["--rescorer", "x", "--margin-step", "0"], "--margin-step > 0"),
      (["--rescorer", "x", "--weights-dtype", "int8"], "--weights-dtype: "),
      (["--rescorer", "parity"], "is a ParityRNN checkpoint, not a Seq2Seq or RerankedSeq2Seq")],
 )

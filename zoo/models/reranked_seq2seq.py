@@ -7,6 +7,7 @@ import numpy as np
 
 from zoo.argument_checks import check_positive_integer
 from zoo.models.seq2seq import Seq2Seq
+from zoo.models.seq2seq import check_num_results
 
 GENERATOR_DIR = "generator"
 RESCORER_DIR = "rescorer"
@@ -23,7 +24,14 @@ class RerankedSeq2Seq(keras.Model):
         s(Y) = log p_gen(Y | x) + w * log p_resc(Y | x)
 
     (the generator's score divided by the length penalty, if one is given;
-    w = `rescorer_weight`, tuned on held-out data). A rescorer that writes
+    w = `rescorer_weight`, tuned on held-out data). With a `rescore_margin`
+    m, only the hypotheses within m of the generator's best are rescored,
+
+        log p_gen(Y_1 | x) - log p_gen(Y_k | x) < m,
+
+    and a word whose best stands alone keeps it unscored: the rescorer
+    seldom overturns a clear lead, and most words have one, so this skips
+    most of the rescoring (m is tuned on held-out data too). A rescorer that writes
     the outputs right to left (`Seq2Seq(reverse_targets=True)`) makes
     different mistakes from a left-to-right generator, at the other end of
     the output, which is why this helps (Liu et al. 2016, "Agreement on
@@ -38,6 +46,8 @@ class RerankedSeq2Seq(keras.Model):
         generator: `Seq2Seq`, the model whose beam search proposes.
         rescorer: `Seq2Seq` with the generator's vocabularies.
         rescorer_weight: float >= 0, w above. Default 1.
+        rescore_margin: float > 0 or None, m above. Default None: every
+            hypothesis of the n-best list is rescored.
 
     Example:
 
@@ -47,13 +57,15 @@ class RerankedSeq2Seq(keras.Model):
     >>> generator = Seq2Seq.from_sequences(words, reverse, units=8, embedding_dim=8)
     >>> rescorer = Seq2Seq.from_sequences(words, reverse, units=8, embedding_dim=8,
     ...                                   reverse_targets=True)
-    >>> model = RerankedSeq2Seq(generator, rescorer, rescorer_weight=0.5)
+    >>> model = RerankedSeq2Seq(generator, rescorer, rescorer_weight=0.5,
+    ...                         rescore_margin=3.0)
     >>> outputs = model.transduce(["abc", "ca"], beam_width=3)
     >>> len(outputs), all(set(out) <= set("abc") for out in outputs)
     (2, True)
     """
 
-    def __init__(self, generator, rescorer, rescorer_weight=1.0, **kwargs):
+    def __init__(self, generator, rescorer, rescorer_weight=1.0, rescore_margin=None,
+                 **kwargs):
         super().__init__(**kwargs)
         if isinstance(generator, dict):
             generator = keras.saving.deserialize_keras_object(generator)
@@ -64,9 +76,12 @@ class RerankedSeq2Seq(keras.Model):
                 raise ValueError(f"The {role} must be a Seq2Seq, got {type(model).__name__}")
         if not rescorer_weight >= 0:
             raise ValueError(f"`rescorer_weight` must be >= 0, got {rescorer_weight}")
+        if rescore_margin is not None and not rescore_margin > 0:
+            raise ValueError(f"`rescore_margin` must be > 0 or None, got {rescore_margin}")
         self.generator = generator
         self.rescorer = rescorer
         self.rescorer_weight = float(rescorer_weight)
+        self.rescore_margin = None if rescore_margin is None else float(rescore_margin)
         if generator.vocabularies and rescorer.vocabularies:
             self.check_vocabularies()
         self.built = generator.built and rescorer.built
@@ -125,14 +140,12 @@ class RerankedSeq2Seq(keras.Model):
         output (there is nothing to choose from).
 
         Returns:
-            As `Seq2Seq.transduce`; the scores are s(Y) above.
+            As `Seq2Seq.transduce`; the scores are s(Y) above. With a
+            `rescore_margin`, the hypotheses it leaves out are not among
+            the `num_results`.
         """
         beam_width = check_positive_integer("beam_width", beam_width)
-        if num_results is not None and num_results > beam_width:
-            raise ValueError(
-                f"num_results={num_results} needs beam_width >= {num_results}: "
-                f"beam search keeps only beam_width={beam_width} hypotheses"
-            )
+        num_results = check_num_results(num_results, beam_width)
         if beam_width == 1 and not return_scores:
             found = self.generator.transduce(inputs, 1, max_length=max_length, unknown=unknown,
                                              batch_size=batch_size)
@@ -142,19 +155,35 @@ class RerankedSeq2Seq(keras.Model):
             length_penalty=length_penalty, unknown=unknown, batch_size=batch_size,
             num_results=beam_width,
         )
+        candidates = [self.within_margin(hypotheses) for hypotheses in n_best]
+        # The best alone needs no rescoring, unless its score s(Y) is asked for.
         rescored = self.rescorer.score_n_best(
-            inputs, [[tokens for tokens, _ in hypotheses] for hypotheses in n_best],
+            inputs, [[tokens for tokens, _ in hypotheses]
+                     if len(hypotheses) > 1 or return_scores else []
+                     for hypotheses in candidates],
             unknown=unknown, batch_size=batch_size,
         )
         results = []
-        for hypotheses, extra in zip(n_best, rescored):
-            combined = [score + self.rescorer_weight * more
-                        for (_, score), more in zip(hypotheses, extra)]
-            order = np.argsort(-np.array(combined), kind="stable")[: num_results or 1]
-            ranked = [(hypotheses[k][0], float(combined[k])) if return_scores
-                      else hypotheses[k][0] for k in order]
+        for hypotheses, extra in zip(candidates, rescored):
+            if len(extra):
+                combined = [score + self.rescorer_weight * more
+                            for (_, score), more in zip(hypotheses, extra)]
+                order = np.argsort(-np.array(combined), kind="stable")[: num_results or 1]
+                ranked = [(hypotheses[k][0], float(combined[k])) if return_scores
+                          else hypotheses[k][0] for k in order]
+            else:
+                ranked = [hypotheses[0][0]]
             results.append(ranked if num_results else ranked[0])
         return results
+
+    def within_margin(self, hypotheses):
+        """The `(tokens, score)` hypotheses (best first) that `rescore_margin`
+        leaves to rescore: the best, and those less than the margin behind."""
+        if self.rescore_margin is None:
+            return list(hypotheses)
+        best = hypotheses[0][1]
+        return [hypotheses[0]] + [(tokens, score) for tokens, score in hypotheses[1:]
+                                  if best - score < self.rescore_margin]
 
     def score(self, inputs, outputs, unknown="error", batch_size=256):
         """s(Y) of given outputs (`Seq2Seq.score` of each model, combined)."""
@@ -174,4 +203,5 @@ class RerankedSeq2Seq(keras.Model):
             "generator": keras.saving.serialize_keras_object(self.generator),
             "rescorer": keras.saving.serialize_keras_object(self.rescorer),
             "rescorer_weight": self.rescorer_weight,
+            "rescore_margin": self.rescore_margin,
         }

@@ -633,13 +633,7 @@ class Seq2Seq(keras.Model):
             a list of those per input.
         """
         beam_width = check_positive_integer("beam_width", beam_width)
-        if num_results is not None:
-            num_results = check_positive_integer("num_results", num_results)
-            if num_results > beam_width:
-                raise ValueError(
-                    f"num_results={num_results} needs beam_width >= {num_results}: "
-                    f"beam search keeps only beam_width={beam_width} hypotheses"
-                )
+        num_results = check_num_results(num_results, beam_width)
         rows = [self.source_ids(item, unknown) for item in inputs]
         target = self._vocabulary("target")
         results = [None] * len(rows)
@@ -694,9 +688,8 @@ class Seq2Seq(keras.Model):
         """
         if len(inputs) != len(outputs):
             raise ValueError(f"score: {len(inputs)} inputs but {len(outputs)} outputs")
-        for index, tokens in enumerate(outputs):
-            self._check_output(tokens, f"score: output {index}")
-        scores = self.score_n_best(inputs, [[tokens] for tokens in outputs], unknown, batch_size)
+        scores = self._score_lists(inputs, [[tokens] for tokens in outputs], unknown,
+                                   batch_size, where="score: output {index}")
         return np.array([pair[0] for pair in scores], "float64")
 
     def score_n_best(self, inputs, n_best, unknown="error", batch_size=256):
@@ -706,7 +699,9 @@ class Seq2Seq(keras.Model):
         Args:
             inputs: list of strings or token lists, as for `transduce`.
             n_best: list, one per input, of lists of target token lists
-                (`transduce(..., num_results=N)` without scores).
+                (`transduce(..., num_results=N)` without scores); the
+                lists may differ in length (inputs with as many outputs
+                are batched together, so that no padding row is scored).
             unknown: for the inputs, as in `transduce`.
             batch_size: int. Inputs per batch, default 256.
 
@@ -716,36 +711,50 @@ class Seq2Seq(keras.Model):
         """
         if len(inputs) != len(n_best):
             raise ValueError(f"score_n_best: {len(inputs)} inputs but {len(n_best)} lists")
+        return self._score_lists(inputs, n_best, unknown, batch_size,
+                                 where="score_n_best: output {k} of input {index}")
+
+    def _score_lists(self, inputs, n_best, unknown, batch_size, where):
+        """`score_n_best`, each output checked once (`where` names a bad one)."""
         for index, outputs in enumerate(n_best):
             for k, tokens in enumerate(outputs):
-                self._check_output(tokens, f"score_n_best: output {k} of input {index}")
+                self._check_output(tokens, where.format(index=index, k=k))
         rows = [self.source_ids(item, unknown) for item in inputs]
         results = [np.zeros(len(outputs)) for outputs in n_best]
-        repeats = max([len(outputs) for outputs in n_best] + [1])
         targets = [[self.target_ids(tokens) for tokens in outputs] for outputs in n_best]
-        for batch in bucket_batches([len(r) for r in rows], batch_size=batch_size, shuffle=False):
-            # Padded to steps of 8 like `transduce`; a missing output (a
-            # shorter list, a padding row) is scored as `</s>` and dropped.
-            width = padded_length(max(len(rows[i]) for i in batch))
-            source = np.zeros((padded_length(len(batch)), width), "int32")
-            steps = padded_length(1 + max(
-                [len(ids) for i in batch for ids in targets[i]] + [0]))
-            target_input = np.zeros((len(source) * repeats, steps), "int32")
-            target_output = np.zeros((len(source) * repeats, steps), "int32")
-            target_input[:, 0], target_output[:, 0] = START_ID, END_ID
-            for row, index in enumerate(batch):
-                source[row, : len(rows[index])] = rows[index]
-                for k, ids in enumerate(targets[index]):
-                    pair = row * repeats + k
-                    target_input[pair, : len(ids) + 1] = [START_ID, *ids]
-                    target_output[pair, : len(ids) + 1] = [*ids, END_ID]
-            scores = ops.convert_to_numpy(self.scorer(repeats).predict_on_batch(
-                {"source": source, "target_input": target_input, "target_output": target_output}
-            )).astype("float64")
-            for row, index in enumerate(batch):
-                first = row * repeats
-                results[index] = scores[first: first + len(targets[index])]
+        by_size = {}
+        for index, ids in enumerate(targets):
+            if ids:
+                by_size.setdefault(len(ids), []).append(index)
+        for repeats, indices in sorted(by_size.items()):
+            lengths = [len(rows[i]) for i in indices]
+            for batch in bucket_batches(lengths, batch_size=batch_size, shuffle=False):
+                batch = [indices[i] for i in batch]
+                scores = self._score_batch(rows, targets, batch, repeats)
+                for row, index in enumerate(batch):
+                    results[index] = scores[row * repeats: (row + 1) * repeats]
         return results
+
+    def _score_batch(self, rows, targets, batch, repeats):
+        """float64 [padded rows * repeats]: the scorer on inputs `batch`,
+        each with `repeats` outputs, padded to steps of 8 like `transduce`
+        (padding rows score `</s>` alone and are dropped by the caller)."""
+        width = padded_length(max(len(rows[i]) for i in batch))
+        source = np.zeros((padded_length(len(batch)), width), "int32")
+        steps = padded_length(1 + max(len(ids) for i in batch for ids in targets[i]))
+        target_input = np.zeros((len(source) * repeats, steps), "int32")
+        target_output = np.zeros((len(source) * repeats, steps), "int32")
+        target_input[:, 0], target_output[:, 0] = START_ID, END_ID
+        for row, index in enumerate(batch):
+            source[row, : len(rows[index])] = rows[index]
+            for k, ids in enumerate(targets[index]):
+                pair = row * repeats + k
+                target_input[pair, : len(ids) + 1] = [START_ID, *ids]
+                target_output[pair, : len(ids) + 1] = [*ids, END_ID]
+        scores = self.scorer(repeats).predict_on_batch(
+            {"source": source, "target_input": target_input, "target_output": target_output}
+        )
+        return ops.convert_to_numpy(scores).astype("float64")
 
     def _check_output(self, tokens, where):
         target = self._vocabulary("target")
@@ -855,6 +864,19 @@ class _Seq2SeqScorer(keras.Model):
 
     def call(self, inputs):
         return self.seq2seq.output_log_probabilities(inputs, self.repeats)
+
+
+def check_num_results(num_results, beam_width):
+    """`num_results` (None, or a positive int at most `beam_width`), checked."""
+    if num_results is None:
+        return None
+    num_results = check_positive_integer("num_results", num_results)
+    if num_results > beam_width:
+        raise ValueError(
+            f"num_results={num_results} needs beam_width >= {num_results}: "
+            f"beam search keeps only beam_width={beam_width} hypotheses"
+        )
+    return num_results
 
 
 def _tokens(item, lowercase):
