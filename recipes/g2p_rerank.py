@@ -12,9 +12,9 @@ rescoring margin m: the smallest m (rescoring only the hypotheses less than
 m behind the generator's best) whose dev WER is no worse than rescoring
 them all, which saves most of the rescoring time. Test is scored once, at
 the end, by the model's own `transduce` (dev too: the tuning's numbers
-checked on the model as saved, with its speed). Both models are rounded to half precision first
-(`--weights-dtype`), what the checkpoint stores, so that it fits 20 MB and
-the card's numbers are the stored model's.
+checked on the model as saved, with its speed). Both models are rounded to
+half precision first (`--weights-dtype`), what the checkpoint stores, so
+that it fits 20 MB and the card's numbers are the stored model's.
 
 A `RerankedSeq2Seq` checkpoint given as --generator or --rescorer gives
 its own generator or rescorer: the shipped `g2p_cmudict_en` can be
@@ -218,9 +218,8 @@ def main(argv=None):
         headline_metric="test/wer_no_stress",
         notes=(
             G2P_METRIC_NOTES
-            + " Dev chose "
-            "the rescorer weight, then the margin (and each model's epoch); test was used once, at the "
-            "end. Both models' recipes are in generator_recipe and rescorer_recipe; "
+            + " Dev chose the rescorer weight, then the margin (and each model's "
+            "epoch); test was used once, at the end. Both models' recipes are in generator_recipe and rescorer_recipe; "
             "their training records are *_training. test_greedy is the generator's "
             "greedy output alone."
         ),

@@ -49,6 +49,11 @@ BRIDGES = ("dense", "zeros")
 NORMALIZERS = {"g2p_word": normalize_g2p_word}
 PAD, START, END = "[PAD]", "<s>", "</s>"
 PAD_ID, START_ID, END_ID = 0, 1, 2
+# `transduce` and `score` pad lengths to a multiple of this: a few more
+# compiled shapes than steps of 8, but a batch sorted by length wastes
+# little on padding (benchmarks/README.md, G2P speed).
+INFERENCE_LENGTH_STEP = 2
+
 SOURCE_FILE = "source_vocabulary.txt"
 TARGET_FILE = "target_vocabulary.txt"
 
@@ -566,11 +571,11 @@ class Seq2Seq(keras.Model):
             )
         memory, mask, cell_states = self.encode_source(source)
         batch = ops.shape(memory)[0]
+        keys = self.decoder_cell.precompute_keys(memory)  # once per source, not per beam
         if beam_width > 1:
-            memory, mask, *cell_states = [
-                ops.repeat(x, beam_width, axis=0) for x in (memory, mask, *cell_states)
+            memory, mask, keys, *cell_states = [
+                ops.repeat(x, beam_width, axis=0) for x in (memory, mask, keys, *cell_states)
             ]
-        keys = self.decoder_cell.precompute_keys(memory)
         states = self.decoder_cell.initial_state(cell_states)
 
         def step(ids, states):
@@ -638,9 +643,9 @@ class Seq2Seq(keras.Model):
         target = self._vocabulary("target")
         results = [None] * len(rows)
         for batch in bucket_batches([len(r) for r in rows], batch_size=batch_size, shuffle=False):
-            # Rows and columns in steps of 8 (all-padding rows decode to
-            # nothing and are dropped): few shapes, few XLA compilations.
-            width = padded_length(max(len(rows[i]) for i in batch))
+            # Rows in steps of 8 (all-padding rows decode to nothing and are
+            # dropped), columns in steps of INFERENCE_LENGTH_STEP.
+            width = padded_length(max(len(rows[i]) for i in batch), INFERENCE_LENGTH_STEP)
             source = np.zeros((padded_length(len(batch)), width), "int32")
             for row, index in enumerate(batch):
                 source[row, : len(rows[index])] = rows[index]
@@ -737,11 +742,12 @@ class Seq2Seq(keras.Model):
 
     def _score_batch(self, rows, targets, batch, repeats):
         """float64 [padded rows * repeats]: the scorer on inputs `batch`,
-        each with `repeats` outputs, padded to steps of 8 like `transduce`
+        each with `repeats` outputs, padded like `transduce`
         (padding rows score `</s>` alone and are dropped by the caller)."""
-        width = padded_length(max(len(rows[i]) for i in batch))
+        width = padded_length(max(len(rows[i]) for i in batch), INFERENCE_LENGTH_STEP)
         source = np.zeros((padded_length(len(batch)), width), "int32")
-        steps = padded_length(1 + max(len(ids) for i in batch for ids in targets[i]))
+        steps = padded_length(1 + max(len(ids) for i in batch for ids in targets[i]),
+                              INFERENCE_LENGTH_STEP)
         target_input = np.zeros((len(source) * repeats, steps), "int32")
         target_output = np.zeros((len(source) * repeats, steps), "int32")
         target_input[:, 0], target_output[:, 0] = START_ID, END_ID
@@ -777,11 +783,12 @@ class Seq2Seq(keras.Model):
             float32 [B * repeats].
         """
         memory, mask, cell_states = self.encode_source(inputs["source"])
+        keys = self.decoder_cell.precompute_keys(memory)  # once per source row
         if repeats > 1:
-            memory, mask, *cell_states = [
-                ops.repeat(x, repeats, axis=0) for x in (memory, mask, *cell_states)
+            memory, mask, keys, *cell_states = [
+                ops.repeat(x, repeats, axis=0) for x in (memory, mask, keys, *cell_states)
             ]
-        constants = (memory, mask, self.decoder_cell.precompute_keys(memory))
+        constants = (memory, mask, keys)
         states = self.decoder_cell.initial_state(cell_states)
         embedded = self.target_embedding(ops.cast(inputs["target_input"], "int32"))
         outputs = self.decoder_loop(sampling=False)(embedded, states, constants, training=False)
