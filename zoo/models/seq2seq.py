@@ -569,13 +569,8 @@ class Seq2Seq(keras.Model):
             max_length = (
                 self.max_decode_length if length is None else self.default_max_length(length)
             )
-        memory, mask, cell_states = self.encode_source(source)
-        batch = ops.shape(memory)[0]
-        keys = self.decoder_cell.precompute_keys(memory)  # once per source, not per beam
-        if beam_width > 1:
-            memory, mask, keys, *cell_states = [
-                ops.repeat(x, beam_width, axis=0) for x in (memory, mask, keys, *cell_states)
-            ]
+        batch = ops.shape(source)[0]
+        memory, mask, keys, cell_states = self._encode_repeated(source, beam_width)
         states = self.decoder_cell.initial_state(cell_states)
 
         def step(ids, states):
@@ -643,13 +638,9 @@ class Seq2Seq(keras.Model):
         target = self._vocabulary("target")
         results = [None] * len(rows)
         for batch in bucket_batches([len(r) for r in rows], batch_size=batch_size, shuffle=False):
-            # Rows in steps of 8 (all-padding rows decode to nothing and are
-            # dropped), columns in steps of INFERENCE_LENGTH_STEP.
-            width = padded_length(max(len(rows[i]) for i in batch), INFERENCE_LENGTH_STEP)
-            source = np.zeros((padded_length(len(batch)), width), "int32")
-            for row, index in enumerate(batch):
-                source[row, : len(rows[index])] = rows[index]
-            length = max_length or self.default_max_length(width)
+            # All-padding rows decode to nothing and are dropped.
+            source = _padded_sources(rows, batch)
+            length = max_length or self.default_max_length(source.shape[1])
             decoded = self.decoder(beam_width, length, length_penalty).predict_on_batch(source)
             ids, lengths, scores = (
                 ops.convert_to_numpy(decoded[name]) for name in ("ids", "lengths", "scores")
@@ -744,15 +735,13 @@ class Seq2Seq(keras.Model):
         """float64 [padded rows * repeats]: the scorer on inputs `batch`,
         each with `repeats` outputs, padded like `transduce`
         (padding rows score `</s>` alone and are dropped by the caller)."""
-        width = padded_length(max(len(rows[i]) for i in batch), INFERENCE_LENGTH_STEP)
-        source = np.zeros((padded_length(len(batch)), width), "int32")
+        source = _padded_sources(rows, batch)
         steps = padded_length(1 + max(len(ids) for i in batch for ids in targets[i]),
                               INFERENCE_LENGTH_STEP)
         target_input = np.zeros((len(source) * repeats, steps), "int32")
         target_output = np.zeros((len(source) * repeats, steps), "int32")
         target_input[:, 0], target_output[:, 0] = START_ID, END_ID
         for row, index in enumerate(batch):
-            source[row, : len(rows[index])] = rows[index]
             for k, ids in enumerate(targets[index]):
                 pair = row * repeats + k
                 target_input[pair, : len(ids) + 1] = [START_ID, *ids]
@@ -782,12 +771,7 @@ class Seq2Seq(keras.Model):
         Returns:
             float32 [B * repeats].
         """
-        memory, mask, cell_states = self.encode_source(inputs["source"])
-        keys = self.decoder_cell.precompute_keys(memory)  # once per source row
-        if repeats > 1:
-            memory, mask, keys, *cell_states = [
-                ops.repeat(x, repeats, axis=0) for x in (memory, mask, keys, *cell_states)
-            ]
+        memory, mask, keys, cell_states = self._encode_repeated(inputs["source"], repeats)
         constants = (memory, mask, keys)
         states = self.decoder_cell.initial_state(cell_states)
         embedded = self.target_embedding(ops.cast(inputs["target_input"], "int32"))
@@ -798,6 +782,18 @@ class Seq2Seq(keras.Model):
         target = ops.cast(inputs["target_output"], "int32")
         picked = ops.take_along_axis(log_probs, target[..., None], axis=-1)[..., 0]
         return ops.sum(ops.where(ops.not_equal(target, PAD_ID), picked, 0.0), axis=-1)
+
+    def _encode_repeated(self, source, repeats):
+        """`(memory, mask, attention keys, decoder states)` of each source
+        row, computed once and repeated `repeats` times (a beam, an n-best
+        list): rows b * repeats .. b * repeats + repeats - 1 are row b's."""
+        memory, mask, cell_states = self.encode_source(source)
+        keys = self.decoder_cell.precompute_keys(memory)
+        if repeats > 1:
+            memory, mask, keys, *cell_states = [
+                ops.repeat(x, repeats, axis=0) for x in (memory, mask, keys, *cell_states)
+            ]
+        return memory, mask, keys, cell_states
 
     def scorer(self, repeats=1):
         """A model mapping `output_log_probabilities`' inputs to its output,
@@ -871,6 +867,17 @@ class _Seq2SeqScorer(keras.Model):
 
     def call(self, inputs):
         return self.seq2seq.output_log_probabilities(inputs, self.repeats)
+
+
+def _padded_sources(rows, batch):
+    """int32 [rows padded to steps of 8, length padded to steps of
+    INFERENCE_LENGTH_STEP]: the source ids `rows[i]` of the inputs `batch`,
+    0-padded: few shapes, few XLA compilations."""
+    width = padded_length(max(len(rows[i]) for i in batch), INFERENCE_LENGTH_STEP)
+    source = np.zeros((padded_length(len(batch)), width), "int32")
+    for row, index in enumerate(batch):
+        source[row, : len(rows[index])] = rows[index]
+    return source
 
 
 def check_num_results(num_results, beam_width):
