@@ -36,6 +36,7 @@ from zoo.data.cmudict_split import cmudict_splits  # noqa: E402
 from zoo.hub.weights_precision import check_weights_dtype  # noqa: E402
 from zoo.hub.weights_precision import round_weights  # noqa: E402
 from zoo.models.reranked_seq2seq import RerankedSeq2Seq  # noqa: E402
+from zoo.models.reranked_seq2seq import margin_mask  # noqa: E402
 from zoo.models.seq2seq import Seq2Seq  # noqa: E402
 from zoo.training.g2p_evaluation import CMUDICT_LICENSE  # noqa: E402
 from zoo.training.g2p_evaluation import G2P_METRIC_NOTES  # noqa: E402
@@ -126,7 +127,7 @@ def tune_margin(lists, references, weight, config):
     for margin in [round(i * config.margin_step, 6) for i in range(1, steps + 1)]:
         chosen, rescored = [], 0
         for outputs, first, second in lists:
-            close = first[0] - first < margin
+            close = margin_mask(first, margin)
             if close.sum() > 1:
                 rescored += int(close.sum())
                 combined = np.where(close, first + weight * second, -np.inf)

@@ -9,6 +9,7 @@ import pytest
 import zoo
 from zoo.models import RerankedSeq2Seq
 from zoo.models import Seq2Seq
+from zoo.models.reranked_seq2seq import margin_mask
 
 WORDS = ["ab", "ba", "abc", "cab", "bca", "a", "cc"]
 
@@ -44,6 +45,15 @@ def test_the_choice_is_the_best_combined_score_of_the_generators_n_best():
     plain = RerankedSeq2Seq(model.generator, model.rescorer, rescorer_weight=0.0)
     assert plain.transduce(words, beam_width=4) == model.generator.transduce(words, 4)
     assert model.transduce(words, beam_width=1) == model.generator.transduce(words)
+
+
+def test_margin_mask_keeps_the_best_and_the_scores_less_than_m_behind_it():
+    scores = [-1.0, -1.5, -2.0, -4.0]  # gaps 0, 0.5, 1.0, 3.0 behind the best
+    assert margin_mask(scores, 1.0).tolist() == [True, True, False, False]  # 1.0 is not < 1.0
+    assert margin_mask(scores, 1.01).tolist() == [True, True, True, False]
+    assert margin_mask(scores, 0.1).tolist() == [True, False, False, False]
+    assert margin_mask(scores, None).tolist() == [True] * 4
+    assert margin_mask([-3.0], 0.5).tolist() == [True]
 
 
 def test_a_margin_rescores_only_the_hypotheses_close_to_the_generators_best():

@@ -13,6 +13,20 @@ GENERATOR_DIR = "generator"
 RESCORER_DIR = "rescorer"
 
 
+def margin_mask(scores, margin):
+    """Which of an n-best list's generator `scores` (best first) a rescoring
+    `margin` m keeps: the best and each score less than m behind it, as a
+    boolean array (all True when m is None).
+
+    The one rule `RerankedSeq2Seq` and `recipes/g2p_rerank.py` (which
+    tunes m) share.
+    """
+    scores = np.asarray(scores, dtype="float64")
+    if margin is None:
+        return np.ones(scores.shape, dtype=bool)
+    return scores[0] - scores < margin
+
+
 @keras.saving.register_keras_serializable(package="zoo")
 class RerankedSeq2Seq(keras.Model):
     """Beam search with one `Seq2Seq`, the choice made with two.
@@ -179,11 +193,8 @@ class RerankedSeq2Seq(keras.Model):
     def within_margin(self, hypotheses):
         """The `(tokens, score)` hypotheses (best first) that `rescore_margin`
         leaves to rescore: the best, and those less than the margin behind."""
-        if self.rescore_margin is None:
-            return list(hypotheses)
-        best = hypotheses[0][1]
-        return [hypotheses[0]] + [(tokens, score) for tokens, score in hypotheses[1:]
-                                  if best - score < self.rescore_margin]
+        kept = margin_mask([score for _, score in hypotheses], self.rescore_margin)
+        return [hypothesis for hypothesis, keep in zip(hypotheses, kept) if keep]
 
     def score(self, inputs, outputs, unknown="error", batch_size=256):
         """s(Y) of given outputs (`Seq2Seq.score` of each model, combined)."""
