@@ -10,6 +10,7 @@ import copy
 
 import keras
 import numpy as np
+from hypothesis import strategies as st
 
 import numpy_gru_cells as ref
 from autodiff import first_output
@@ -200,6 +201,13 @@ def padded_batch(sequences, features):
         x[i, : len(s)] = s
         mask[i, : len(s)] = True
     return x, mask
+
+
+def padded_batches(features):
+    """Hypothesis strategy: 1 to 3 sequences of 1 to 5 steps of `features`
+    floats in [-2, 2], what `check_padding_equals_alone` takes."""
+    step = st.lists(st.floats(-2, 2, width=32), min_size=features, max_size=features)
+    return st.lists(st.lists(step, min_size=1, max_size=5), min_size=1, max_size=3)
 
 
 def check_padding_equals_alone(layer, sequences, features):

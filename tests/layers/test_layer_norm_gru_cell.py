@@ -5,7 +5,6 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import settings
-from hypothesis import strategies as st
 
 import gru_cell_checks as checks
 import numpy_gru_cells as ref
@@ -118,17 +117,7 @@ def _masking_layer():
 
 
 @settings(max_examples=5, deadline=None)
-@given(
-    st.lists(
-        st.lists(
-            st.lists(st.floats(-2, 2, width=32), min_size=2, max_size=2),
-            min_size=1,
-            max_size=5,
-        ),
-        min_size=1,
-        max_size=3,
-    )
-)
+@given(checks.padded_batches(features=2))
 def test_padded_batch_equals_each_sequence_alone(sequences):
     checks.check_padding_equals_alone(_masking_layer(), sequences, features=2)
 

@@ -2,7 +2,6 @@
 
 import inspect
 
-import keras
 import numpy as np
 import pytest
 
