@@ -27,19 +27,19 @@ import zoo  # noqa: E402
 from zoo.data.binary_numbers import addition_sequences  # noqa: E402
 from zoo.data.binary_numbers import all_addition_pairs  # noqa: E402
 from zoo.data.binary_numbers import random_addition_pairs  # noqa: E402
+from zoo.training.candidate_training import CandidateOptions  # noqa: E402
+from zoo.training.candidate_training import exact_fraction  # noqa: E402
 from zoo.training.candidate_training import train_candidates  # noqa: E402
 from zoo.training.distribution import use_xla  # noqa: E402
 from zoo.training.metrics_table import metrics_table  # noqa: E402
-from zoo.training.recipe_config import OptionError  # noqa: E402
 from zoo.training.recipe_config import format_config  # noqa: E402
 from zoo.training.recipe_config import option  # noqa: E402
 from zoo.training.recipe_config import parse_config  # noqa: E402
 from zoo.training.recipe_main import recipe_main  # noqa: E402
-from zoo.training.runner_options import ResumableRunnerOptions  # noqa: E402
 
 
 @dataclasses.dataclass
-class BinaryAdderConfig(ResumableRunnerOptions):
+class BinaryAdderConfig(CandidateOptions):
     """Train the textbook binary adder RNN."""
 
     units: int = option(8, "hidden units of the SimpleRNN")
@@ -48,24 +48,9 @@ class BinaryAdderConfig(ResumableRunnerOptions):
     state_noise: float = option(0.5, "stddev of the training noise on the state")
     train_bits: int = option(3, "operands of at most this many bits in training")
     epochs: int = option(1000, "epochs over the 4**train_bits pairs")
-    learning_rate: float = option(0.03, "Adam learning rate")
-    clipnorm: float = option(
-        1.0,
-        "clip each gradient to this norm (0: off); the lectures' cure for exploding "
-        "gradients, 1.0 is above the norms of steady training so it only cuts spikes",
-    )
-    candidates: int = option(4, "networks trained (seeds 0..n-1); the most noise-robust is kept")
-    robustness_draws: int = option(50, "noise draws over the training data to score a candidate")
     eval_bits: int = option(1000, "operand length of the test")
     eval_pairs: int = option(200, "random test pairs")
     out: str = option("checkpoints/binary_adder", "checkpoint folder to write")
-
-
-def build_optimizer(config):
-    """Adam with the recipe's learning rate and gradient norm clipping."""
-    if config.clipnorm < 0:
-        raise OptionError(f"--clipnorm must be >= 0 (0: off), got {config.clipnorm}")
-    return keras.optimizers.Adam(config.learning_rate, clipnorm=config.clipnorm or None)
 
 
 def train_candidate(config, seed, bit_pairs, sum_bits, callbacks=None):
@@ -75,7 +60,7 @@ def train_candidate(config, seed, bit_pairs, sum_bits, callbacks=None):
     )
     model(bit_pairs[:1])  # built before fit, so a --resume backup can load into it
     model.compile(
-        optimizer=build_optimizer(config),
+        optimizer=config.clipped_adam(),
         loss="binary_crossentropy",
         jit_compile=use_xla(config.distribute),
     )
@@ -88,15 +73,6 @@ def train_candidate(config, seed, bit_pairs, sum_bits, callbacks=None):
         verbose=0,
     )
     return model
-
-
-def noise_robustness(model, bit_pairs, sum_bits, draws):
-    """Fraction of (training sequence, noise draw) pairs answered exactly."""
-    correct = 0
-    for _ in range(draws):
-        predicted = keras.ops.convert_to_numpy(model(bit_pairs, training=True)) > 0.5
-        correct += np.all(predicted == (sum_bits > 0.5), axis=1).sum()
-    return correct / (draws * len(bit_pairs))
 
 
 def evaluate(model, config):
@@ -121,8 +97,8 @@ def main(argv=None):
     def score(model):
         return {
             "train_loss": float(model.evaluate(bit_pairs, sum_bits, verbose=0)),
-            "exact_under_noise": noise_robustness(
-                model, bit_pairs, sum_bits, config.robustness_draws
+            "exact_under_noise": exact_fraction(
+                model, bit_pairs, sum_bits, training=True, draws=config.robustness_draws
             ),
         }
 
@@ -133,14 +109,13 @@ def main(argv=None):
         rank=lambda metrics: (metrics["exact_under_noise"], -metrics["train_loss"]),
     )
     loss, robustness = scores[seed]["train_loss"], scores[seed]["exact_under_noise"]
-    predicted = keras.ops.convert_to_numpy(model(bit_pairs)) > 0.5
-    train_accuracy = float(np.all(predicted == (sum_bits > 0.5), axis=1).mean())
+    train_accuracy = exact_fraction(model, bit_pairs, sum_bits)
     exact, carry_chain = evaluate(model, config)
     split = f"test_{config.eval_bits}_bits"
     metrics = {
         "train": {
             "exact_sum_accuracy": train_accuracy,
-            "exact_under_state_noise": float(robustness),
+            "exact_under_state_noise": robustness,
             "loss": loss,
         },
         split: {

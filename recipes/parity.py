@@ -31,19 +31,19 @@ from zoo.data.parity_strings import all_bit_strings  # noqa: E402
 from zoo.data.parity_strings import parity_sequences  # noqa: E402
 from zoo.data.parity_strings import random_bit_strings  # noqa: E402
 from zoo.models.parity_rnn import ParityRNN  # noqa: E402
+from zoo.training.candidate_training import CandidateOptions  # noqa: E402
+from zoo.training.candidate_training import exact_fraction  # noqa: E402
 from zoo.training.candidate_training import train_candidates  # noqa: E402
 from zoo.training.distribution import use_xla  # noqa: E402
 from zoo.training.metrics_table import metrics_table  # noqa: E402
-from zoo.training.recipe_config import OptionError  # noqa: E402
 from zoo.training.recipe_config import format_config  # noqa: E402
 from zoo.training.recipe_config import option  # noqa: E402
 from zoo.training.recipe_config import parse_config  # noqa: E402
 from zoo.training.recipe_main import recipe_main  # noqa: E402
-from zoo.training.runner_options import ResumableRunnerOptions  # noqa: E402
 
 
 @dataclasses.dataclass
-class ParityConfig(ResumableRunnerOptions):
+class ParityConfig(CandidateOptions):
     """Train the textbook parity RNN."""
 
     # In trials, 4 units fit the training strings in none of 6 runs of 500 to
@@ -58,25 +58,10 @@ class ParityConfig(ResumableRunnerOptions):
     # Full-batch steps, run as one fit epoch over the training set repeated:
     # Keras' per-epoch overhead would dwarf a step of this tiny network.
     steps: int = option(1500, "full-batch Adam steps")
-    learning_rate: float = option(0.03, "Adam learning rate")
-    clipnorm: float = option(
-        1.0,
-        "clip each gradient to this norm (0: off); the lectures' cure for exploding "
-        "gradients, 1.0 is above the norms of steady training so it only cuts spikes",
-    )
-    candidates: int = option(4, "networks trained (seeds 0..n-1); the most noise-robust is kept")
-    robustness_draws: int = option(50, "noise draws over the training data to score a candidate")
     eval_bits: int = option(1000, "length of the random test strings")
     eval_strings: int = option(1000, "random test strings")
     long_bits: int = option(100_000, "length of the two long test strings (all ones, random)")
     out: str = option("checkpoints/parity", "checkpoint folder to write")
-
-
-def build_optimizer(config):
-    """Adam with the recipe's learning rate and gradient norm clipping."""
-    if config.clipnorm < 0:
-        raise OptionError(f"--clipnorm must be >= 0 (0: off), got {config.clipnorm}")
-    return keras.optimizers.Adam(config.learning_rate, clipnorm=config.clipnorm or None)
 
 
 def train_candidate(config, seed, bits, running_parity, callbacks=None):
@@ -84,7 +69,7 @@ def train_candidate(config, seed, bits, running_parity, callbacks=None):
     model = ParityRNN(units=config.units, state_noise=config.state_noise, seed=seed)
     model(bits[:1])  # built before fit, so a --resume backup can load into it
     model.compile(
-        optimizer=build_optimizer(config),
+        optimizer=config.clipped_adam(),
         loss="binary_crossentropy",
         jit_compile=use_xla(config.distribute),
     )
@@ -98,15 +83,6 @@ def train_candidate(config, seed, bits, running_parity, callbacks=None):
         verbose=0,
     )
     return model
-
-
-def exact_fraction(model, bits, running_parity, training=False, draws=1):
-    """Fraction of (string, noise draw) pairs whose running parity is exact."""
-    correct = 0
-    for _ in range(draws):
-        predicted = keras.ops.convert_to_numpy(model(bits, training=training)) > 0.5
-        correct += np.all(predicted == (running_parity > 0.5), axis=1).sum()
-    return float(correct / (draws * len(bits)))
 
 
 def evaluate(model, config):

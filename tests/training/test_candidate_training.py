@@ -1,5 +1,6 @@
 """`train_candidates`: one training per seed, the best score kept, the
-precision set and the distribution scope entered once per run."""
+precision set and the distribution scope entered once per run; the clipped
+Adam of `CandidateOptions`; `exact_fraction` on hand-counted cases."""
 
 import contextlib
 import dataclasses
@@ -9,6 +10,8 @@ import numpy as np
 import pytest
 
 from zoo.training import candidate_training
+from zoo.training.candidate_training import CandidateOptions
+from zoo.training.candidate_training import exact_fraction
 from zoo.training.candidate_training import train_candidates
 from zoo.training.recipe_config import OptionError
 from zoo.training.runner_options import RunnerOptions
@@ -125,3 +128,46 @@ def test_no_candidates_is_refused():
     with pytest.raises(ValueError, match="`candidates` must be at least 1, got 0"):
         train_candidates(Config(candidates=0), train_one, score)
     assert calls == []
+
+
+def test_candidate_options_clip_gradient_norms_unless_zero():
+    optimizer = CandidateOptions().clipped_adam()
+    assert optimizer.clipnorm == 1.0
+    assert float(optimizer.learning_rate) == pytest.approx(0.03)
+    tuned = CandidateOptions(learning_rate=0.01, clipnorm=2.5).clipped_adam()
+    assert tuned.clipnorm == 2.5 and float(tuned.learning_rate) == pytest.approx(0.01)
+    assert CandidateOptions(clipnorm=0.0).clipped_adam().clipnorm is None
+    with pytest.raises(OptionError, match="--clipnorm must be >= 0 .0: off., got -0.5"):
+        CandidateOptions(clipnorm=-0.5).clipped_adam()
+
+
+class CountingModel:
+    """Answers `clean` outside training, and the next of `noisy` in it."""
+
+    def __init__(self, clean, noisy):
+        self.clean, self.noisy, self.noisy_calls = clean, noisy, 0
+
+    def __call__(self, inputs, training=False):
+        if not training:
+            return self.clean
+        self.noisy_calls += 1
+        return self.noisy[self.noisy_calls - 1]
+
+
+def test_exact_fraction_counts_sequences_right_at_every_step():
+    targets = np.array([[1, 0, 1], [0, 0, 1], [1, 1, 1], [0, 1, 0]])
+    clean = np.array([
+        [0.9, 0.1, 0.8],  # right
+        [0.2, 0.6, 0.9],  # wrong at step 2
+        [0.7, 0.51, 0.99],  # right
+        [0.4, 0.3, 0.1],  # wrong at step 2
+    ])
+    noisy = [
+        np.array([[0.9, 0.1, 0.8], [0.1, 0.1, 0.9], [0.7, 0.4, 0.9], [0.1, 0.9, 0.1]]),  # 3 right
+        np.array([[0.1, 0.1, 0.8], [0.1, 0.1, 0.9], [0.7, 0.9, 0.9], [0.1, 0.9, 0.6]]),  # 2 right
+    ]
+    model = CountingModel(clean, noisy)
+    assert exact_fraction(model, None, targets) == 0.5
+    assert model.noisy_calls == 0
+    assert exact_fraction(model, None, targets, training=True, draws=2) == 5 / 8
+    assert model.noisy_calls == 2

@@ -1,5 +1,7 @@
 """The shared training runner for recipes."""
 
+from zoo.training.candidate_training import CandidateOptions
+from zoo.training.candidate_training import exact_fraction
 from zoo.training.candidate_training import train_candidates
 from zoo.training.dev_early_stopping import DevEarlyStopping
 from zoo.training.distribution import distribution_active

@@ -1,13 +1,85 @@
-"""`train_candidates`: train one network per seed, keep the best-scoring one."""
+"""`train_candidates`: train one network per seed, keep the best-scoring one;
+the options (`CandidateOptions`) and the score (`exact_fraction`) of the
+recipes that do."""
 
 import dataclasses
 import os
 import time
 
+import keras
+import numpy as np
+
 from zoo.training.distribution import distribution_scope
 from zoo.training.periodic_backup import PeriodicBackupAndRestore
+from zoo.training.recipe_config import OptionError
+from zoo.training.recipe_config import option
+from zoo.training.runner_options import ResumableRunnerOptions
 from zoo.training.runner_options import apply_precision
 from zoo.training.runner_options import runner_callbacks
+
+
+@dataclasses.dataclass
+class CandidateOptions(ResumableRunnerOptions):
+    """`ResumableRunnerOptions` plus the options of a recipe that trains
+    `--candidates` small networks with clipped Adam and keeps the most
+    noise-robust one (`train_candidates`, `exact_fraction`).
+
+    Example:
+
+    >>> options = CandidateOptions(clipnorm=0.0)
+    >>> options.candidates, options.clipped_adam().clipnorm
+    (4, None)
+    """
+
+    learning_rate: float = option(0.03, "Adam learning rate")
+    clipnorm: float = option(
+        1.0,
+        "clip each gradient to this norm (0: off); the lectures' cure for exploding "
+        "gradients, 1.0 is above the norms of steady training so it only cuts spikes",
+    )
+    candidates: int = option(4, "networks trained (seeds 0..n-1); the most noise-robust is kept")
+    robustness_draws: int = option(50, "noise draws over the training data to score a candidate")
+
+    def clipped_adam(self):
+        """Adam with `--learning-rate`, clipping each gradient to `--clipnorm`.
+
+        Raises:
+            OptionError: `--clipnorm` is negative.
+        """
+        if self.clipnorm < 0:
+            raise OptionError(f"--clipnorm must be >= 0 (0: off), got {self.clipnorm}")
+        return keras.optimizers.Adam(self.learning_rate, clipnorm=self.clipnorm or None)
+
+
+def exact_fraction(model, inputs, targets, training=False, draws=1):
+    """The fraction of (sequence, draw) pairs whose every output is right.
+
+    An output is right when it is on the same side of 0.5 as its 0/1
+    target. With `training=True` the model runs as in training (its state
+    noise on), `draws` times over all sequences: how well the answers
+    survive the noise.
+
+    Args:
+        model: callable `(inputs, training=...) -> [batch, steps]`
+            probabilities.
+        inputs: the model's inputs, `batch` sequences.
+        targets: [batch, steps] array of 0/1 targets.
+        training: bool, default False.
+        draws: int, default 1.
+
+    Example:
+
+    >>> import numpy as np
+    >>> model = lambda inputs, training=False: np.array([[0.9, 0.2], [0.6, 0.7]])
+    >>> exact_fraction(model, None, np.array([[1, 0], [1, 0]]))
+    0.5
+    """
+    targets = np.asarray(targets) > 0.5
+    correct = 0
+    for _ in range(draws):
+        predicted = keras.ops.convert_to_numpy(model(inputs, training=training)) > 0.5
+        correct += np.all(predicted == targets, axis=1).sum()
+    return float(correct / (draws * len(targets)))
 
 
 def candidate_callbacks(config, seed, state_dir=None):
