@@ -1,7 +1,9 @@
 """Shared pytest setup.
 
-Tests under tests/layers/ and tests/models/ are marked `backend`: the
-README's test command runs them a second time under `KERAS_BACKEND=jax`.
+Tests under tests/layers/ and tests/models/ are marked `backend`, as are
+the modules elsewhere that say `pytestmark = pytest.mark.backend`: the
+README's test command runs them a second time under `KERAS_BACKEND=jax`
+(in two processes: tests/layers, then the rest).
 
 XLA keeps every program it compiles mapped until the process exits, and
 Linux allows a process `vm.max_map_count` maps (65,530 by default): past
