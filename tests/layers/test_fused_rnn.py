@@ -15,7 +15,9 @@ from zoo.layers import fused_rnn
 from zoo.layers import CIFGLSTMCell
 from zoo.layers import FusedRNN
 from zoo.layers import LayerNormLSTM
+from zoo.layers import LayerNormGRUCell
 from zoo.layers import LayerNormLSTMCell
+from zoo.layers import LayerNormSimpleRNNCell
 from zoo.layers import PeepholeLSTM
 from zoo.layers import PeepholeLSTMCell
 
@@ -297,3 +299,30 @@ def test_every_hoisting_choice_gives_the_cell_outputs(fused_cls, cell_cls, kwarg
         layer(X)
         layer.set_weights(hoisted.get_weights())
         assert_close(layer(X, mask=MASK), reference(X, mask=MASK))
+
+
+@pytest.mark.parametrize(
+    "cell_cls", [LayerNormLSTMCell, LayerNormGRUCell, LayerNormSimpleRNNCell],
+    ids=lambda cls: cls.__name__,
+)
+@pytest.mark.parametrize("training", [False, True])
+def test_fused_rnn_centers_layer_norm_kernels_once_per_call(cell_cls, training):
+    # FusedRNN(cell), not only the named layers, computes the centered
+    # kernels before its loop: every LN matmul of the call finds them ready.
+    cell = cell_cls(3)
+    layer = FusedRNN(cell, return_sequences=True)
+    layer(X)
+    found_hoisted = []
+    layer_norm_matmul = cell.layer_norm_matmul
+
+    def recording_layer_norm_matmul(*args, **kwargs):
+        found_hoisted.append(cell.__dict__.get("_hoisted_centered_kernels") is not None)
+        return layer_norm_matmul(*args, **kwargs)
+
+    object.__setattr__(cell, "layer_norm_matmul", recording_layer_norm_matmul)
+    outputs = layer(X, training=training)
+    assert found_hoisted and all(found_hoisted)
+    assert cell.__dict__.get("_hoisted_centered_kernels") is None  # reset after the call
+    object.__delattr__(cell, "layer_norm_matmul")
+    np.testing.assert_allclose(outputs, keras.layers.RNN(cell, return_sequences=True)(X),
+                               rtol=1e-5, atol=1e-6)

@@ -100,6 +100,7 @@ FAMILIES = [
             ({"units": 3, "recurrent_dropout": -0.5}, "recurrent_dropout"),
             ({"units": 3, "epsilon": 0.0}, "epsilon"),
             ({"units": 3, "epsilon": "small"}, "epsilon"),
+            ({"units": 3, "epsilon": float("nan")}, "epsilon"),
         ),
     ),
     CellFamily(

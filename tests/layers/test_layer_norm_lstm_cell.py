@@ -171,9 +171,10 @@ def test_gamma_and_beta_constraints_apply_after_a_training_step():
     assert np.linalg.norm(beta) > 0.09
 
 
-def test_bad_epsilon():
-    with pytest.raises(ValueError, match="epsilon"):
-        LayerNormLSTMCell(3, epsilon=0.0)
+@pytest.mark.parametrize("epsilon", [0.0, -1e-3, float("nan"), "1e-3", True, None])
+def test_bad_epsilon(epsilon):
+    with pytest.raises(ValueError, match="`epsilon` must be a positive float"):
+        LayerNormLSTMCell(3, epsilon=epsilon)
 
 
 def test_mixed_bfloat16():

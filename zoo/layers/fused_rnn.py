@@ -159,6 +159,13 @@ class FusedRNN(keras.layers.RNN):
         return self.hoist_inputs
 
     def inner_loop(self, sequences, initial_state, mask, training=False):
+        # The kernels the cell derives from its weights (a layer-norm cell's
+        # centered ones, see `zoo.layers.layer_norm`) are computed once
+        # here, not at every step and in the backward pass of every step.
+        with self.cell.hoisted_kernels():
+            return self._fused_loop(sequences, initial_state, mask, training)
+
+    def _fused_loop(self, sequences, initial_state, mask, training):
         cell = self.cell
         if not self.hoists(training):
             # No dropout applies here (see `hoists`): the cell projects each

@@ -62,12 +62,3 @@ class LayerNormGRU(FusedRNNLayer):
     """
 
     cell_class = LayerNormGRUCell
-
-    def inner_loop(self, sequences, initial_state, mask, training=False):
-        # The centered (and weight-normalized) kernels of the cell's layer
-        # norms, computed once here rather than at every step and in the
-        # backward pass of every step (see `zoo.layers.layer_norm`).
-        with self.cell.hoisted_kernels():
-            return super().inner_loop(
-                sequences, initial_state, mask=mask, training=training
-            )

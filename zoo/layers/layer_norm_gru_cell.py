@@ -6,12 +6,13 @@ from keras import ops
 from zoo.layers.layer_norm import DEFAULT_EPSILON
 from zoo.layers.layer_norm import HoistedKernelsMixin
 from zoo.layers.layer_norm import center_columns
+from zoo.layers.layer_norm_options import LayerNormOptionsMixin
 from zoo.layers.recurrent_cell import RecurrentCell
 from zoo.layers.weight_normalization import WeightNormMixin
 
 
 @keras.saving.register_keras_serializable(package="zoo")
-class LayerNormGRUCell(HoistedKernelsMixin, WeightNormMixin, RecurrentCell):
+class LayerNormGRUCell(LayerNormOptionsMixin, HoistedKernelsMixin, WeightNormMixin, RecurrentCell):
     """GRU cell with layer normalization (Ba, Kiros & Hinton 2016).
 
     Ba, Kiros & Hinton 2016, "Layer Normalization": the input part W x and
@@ -106,28 +107,14 @@ class LayerNormGRUCell(HoistedKernelsMixin, WeightNormMixin, RecurrentCell):
         **kwargs,
     ):
         super().__init__(units, **kwargs)
-        if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float)):
-            raise ValueError(f"`epsilon` must be a positive float, got {epsilon!r}.")
-        if epsilon <= 0:
-            raise ValueError(f"`epsilon` must be a positive float, got {epsilon}.")
-        self.epsilon = float(epsilon)
-        self.gamma_initializer = keras.initializers.get(gamma_initializer)
-        self.gamma_regularizer = keras.regularizers.get(gamma_regularizer)
-        self.gamma_constraint = keras.constraints.get(gamma_constraint)
+        self.init_layer_norm(epsilon, gamma_initializer, gamma_regularizer, gamma_constraint)
         self.reset_after = bool(reset_after)
         self.init_weight_norm(weight_norm)
 
     def build(self, input_shape):
         super().build(input_shape)
         for name in ("kernel_norm_gamma", "recurrent_norm_gamma"):
-            gamma = self.add_weight(
-                shape=(3 * self.units,),
-                name=name,
-                initializer=self.gamma_initializer,
-                regularizer=self.gamma_regularizer,
-                constraint=self.gamma_constraint,
-            )
-            setattr(self, name, gamma)
+            self.add_norm_gain(name, 3 * self.units)
         self.build_weight_norm()
 
     @property
@@ -184,14 +171,7 @@ class LayerNormGRUCell(HoistedKernelsMixin, WeightNormMixin, RecurrentCell):
 
     def get_config(self):
         config = {
-            "epsilon": self.epsilon,
-            "gamma_initializer": keras.initializers.serialize(
-                self.gamma_initializer
-            ),
-            "gamma_regularizer": keras.regularizers.serialize(
-                self.gamma_regularizer
-            ),
-            "gamma_constraint": keras.constraints.serialize(self.gamma_constraint),
+            **self.layer_norm_config(),
             "reset_after": self.reset_after,
             **self.weight_norm_config(),
         }

@@ -7,11 +7,12 @@ from zoo.layers.layer_norm import DEFAULT_EPSILON
 from zoo.layers.layer_norm import HoistedKernelsMixin
 from zoo.layers.layer_norm import center_columns
 from zoo.layers.layer_norm import layer_norm
+from zoo.layers.layer_norm_options import LayerNormOptionsMixin
 from zoo.layers.recurrent_cell import RecurrentCell
 
 
 @keras.saving.register_keras_serializable(package="zoo")
-class LayerNormLSTMCell(HoistedKernelsMixin, RecurrentCell):
+class LayerNormLSTMCell(LayerNormOptionsMixin, HoistedKernelsMixin, RecurrentCell):
     """LSTM cell with layer normalization (Ba, Kiros & Hinton 2016).
 
     Ba, Kiros & Hinton, "Layer Normalization", 2016, section 3.1 / eq. 20-22.
@@ -120,14 +121,9 @@ class LayerNormLSTMCell(HoistedKernelsMixin, RecurrentCell):
         **kwargs,
     ):
         super().__init__(units, **kwargs)
-        if not float(epsilon) > 0:
-            raise ValueError(f"`epsilon` must be a positive float, got {epsilon!r}.")
-        self.epsilon = float(epsilon)
-        self.gamma_initializer = keras.initializers.get(gamma_initializer)
+        self.init_layer_norm(epsilon, gamma_initializer, gamma_regularizer, gamma_constraint)
         self.beta_initializer = keras.initializers.get(beta_initializer)
-        self.gamma_regularizer = keras.regularizers.get(gamma_regularizer)
         self.beta_regularizer = keras.regularizers.get(beta_regularizer)
-        self.gamma_constraint = keras.constraints.get(gamma_constraint)
         self.beta_constraint = keras.constraints.get(beta_constraint)
         self.unit_forget_bias = bool(unit_forget_bias)
 
@@ -138,19 +134,9 @@ class LayerNormLSTMCell(HoistedKernelsMixin, RecurrentCell):
     def build(self, input_shape):
         super().build(input_shape)
         width = 4 * self.units
-        for name, size in (
-            ("kernel_norm_gamma", width),
-            ("recurrent_norm_gamma", width),
-            ("cell_norm_gamma", self.units),
-        ):
-            gamma = self.add_weight(
-                shape=(size,),
-                name=name,
-                initializer=self.gamma_initializer,
-                regularizer=self.gamma_regularizer,
-                constraint=self.gamma_constraint,
-            )
-            setattr(self, name, gamma)
+        self.add_norm_gain("kernel_norm_gamma", width)
+        self.add_norm_gain("recurrent_norm_gamma", width)
+        self.add_norm_gain("cell_norm_gamma", self.units)
         self.cell_norm_beta = self.add_weight(
             shape=(self.units,),
             name="cell_norm_beta",
@@ -194,20 +180,9 @@ class LayerNormLSTMCell(HoistedKernelsMixin, RecurrentCell):
 
     def get_config(self):
         config = {
-            "epsilon": self.epsilon,
-            "gamma_initializer": keras.initializers.serialize(
-                self.gamma_initializer
-            ),
-            "beta_initializer": keras.initializers.serialize(
-                self.beta_initializer
-            ),
-            "gamma_regularizer": keras.regularizers.serialize(
-                self.gamma_regularizer
-            ),
-            "beta_regularizer": keras.regularizers.serialize(
-                self.beta_regularizer
-            ),
-            "gamma_constraint": keras.constraints.serialize(self.gamma_constraint),
+            **self.layer_norm_config(),
+            "beta_initializer": keras.initializers.serialize(self.beta_initializer),
+            "beta_regularizer": keras.regularizers.serialize(self.beta_regularizer),
             "beta_constraint": keras.constraints.serialize(self.beta_constraint),
             "unit_forget_bias": self.unit_forget_bias,
         }

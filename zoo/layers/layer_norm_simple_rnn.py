@@ -58,12 +58,3 @@ class LayerNormSimpleRNN(FusedRNNLayer):
     """
 
     cell_class = LayerNormSimpleRNNCell
-
-    def inner_loop(self, sequences, initial_state, mask, training=False):
-        # The centered (and weight-normalized) kernels of the cell's layer
-        # norms, computed once here rather than at every step and in the
-        # backward pass of every step (see `zoo.layers.layer_norm`).
-        with self.cell.hoisted_kernels():
-            return super().inner_loop(
-                sequences, initial_state, mask=mask, training=training
-            )

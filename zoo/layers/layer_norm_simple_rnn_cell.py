@@ -6,12 +6,15 @@ from keras import ops
 from zoo.layers.layer_norm import DEFAULT_EPSILON
 from zoo.layers.layer_norm import HoistedKernelsMixin
 from zoo.layers.layer_norm import center_columns
+from zoo.layers.layer_norm_options import LayerNormOptionsMixin
 from zoo.layers.recurrent_cell import RecurrentCell
 from zoo.layers.weight_normalization import WeightNormMixin
 
 
 @keras.saving.register_keras_serializable(package="zoo")
-class LayerNormSimpleRNNCell(HoistedKernelsMixin, WeightNormMixin, RecurrentCell):
+class LayerNormSimpleRNNCell(
+    LayerNormOptionsMixin, HoistedKernelsMixin, WeightNormMixin, RecurrentCell
+):
     """SimpleRNN (Elman) cell with layer normalization (Ba et al. 2016).
 
     Ba, Kiros & Hinton 2016, "Layer Normalization": the input part W x and
@@ -94,27 +97,13 @@ class LayerNormSimpleRNNCell(HoistedKernelsMixin, WeightNormMixin, RecurrentCell
                 "`recurrent_activation`; use `activation`."
             )
         super().__init__(units, **kwargs)
-        if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float)):
-            raise ValueError(f"`epsilon` must be a positive float, got {epsilon!r}.")
-        if epsilon <= 0:
-            raise ValueError(f"`epsilon` must be a positive float, got {epsilon}.")
-        self.epsilon = float(epsilon)
-        self.gamma_initializer = keras.initializers.get(gamma_initializer)
-        self.gamma_regularizer = keras.regularizers.get(gamma_regularizer)
-        self.gamma_constraint = keras.constraints.get(gamma_constraint)
+        self.init_layer_norm(epsilon, gamma_initializer, gamma_regularizer, gamma_constraint)
         self.init_weight_norm(weight_norm)
 
     def build(self, input_shape):
         super().build(input_shape)
         for name in ("kernel_norm_gamma", "recurrent_norm_gamma"):
-            gamma = self.add_weight(
-                shape=(self.units,),
-                name=name,
-                initializer=self.gamma_initializer,
-                regularizer=self.gamma_regularizer,
-                constraint=self.gamma_constraint,
-            )
-            setattr(self, name, gamma)
+            self.add_norm_gain(name, self.units)
         self.build_weight_norm()
 
     def centered_kernel(self, name):
@@ -148,16 +137,7 @@ class LayerNormSimpleRNNCell(HoistedKernelsMixin, WeightNormMixin, RecurrentCell
         config.pop("recurrent_activation", None)
         config.update(
             {
-                "epsilon": self.epsilon,
-                "gamma_initializer": keras.initializers.serialize(
-                    self.gamma_initializer
-                ),
-                "gamma_regularizer": keras.regularizers.serialize(
-                    self.gamma_regularizer
-                ),
-                "gamma_constraint": keras.constraints.serialize(
-                    self.gamma_constraint
-                ),
+                **self.layer_norm_config(),
                 **self.weight_norm_config(),
             }
         )

@@ -369,6 +369,16 @@ class RecurrentCell(keras.layers.Layer):
             self.project_inputs(inputs, dropout_mask), states, training=training
         )
 
+    def hoisted_kernels(self):
+        """A context in which the kernels the cell derives from its weights
+        are computed once; a fused layer enters it around its whole call.
+
+        Nothing to compute here (`projected_inputs_mode` hoists U and U^T);
+        the layer-norm cells compute their centered kernels in it
+        (`zoo.layers.layer_norm.HoistedKernelsMixin`).
+        """
+        return contextlib.nullcontext(self)
+
     @contextlib.contextmanager
     def projected_inputs_mode(self, recurrent_dropout_mask=None):
         """While active, `call(inputs, ...)` takes projected inputs.
