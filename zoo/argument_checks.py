@@ -1,4 +1,5 @@
-"""`check_positive_integer`: the one check of integer arguments such as sizes and counts."""
+"""The checks of numeric arguments: `check_positive_integer` for sizes and counts,
+`check_positive_number` for amounts such as an epsilon, a bound or a time budget."""
 
 import numbers
 
@@ -22,3 +23,23 @@ def check_positive_integer(name, value):
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
         raise ValueError(f"`{name}` must be a positive integer, got {value!r}")
     return int(value)
+
+
+def check_positive_number(name, value):
+    """`value` as a Python float; a ValueError naming `name` unless it is a real number > 0.
+
+    Python and NumPy integers and floats pass; `True`, strings such as
+    `"1e-3"`, NaN, zero and negative numbers do not.
+
+    Example:
+
+    >>> check_positive_number("epsilon", 1e-3)
+    0.001
+    >>> check_positive_number("epsilon", float("nan"))
+    Traceback (most recent call last):
+    ...
+    ValueError: `epsilon` must be a positive number, got nan
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value > 0:
+        raise ValueError(f"`{name}` must be a positive number, got {value!r}")
+    return float(value)

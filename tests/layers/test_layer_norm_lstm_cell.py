@@ -173,7 +173,7 @@ def test_gamma_and_beta_constraints_apply_after_a_training_step():
 
 @pytest.mark.parametrize("epsilon", [0.0, -1e-3, float("nan"), "1e-3", True, None])
 def test_bad_epsilon(epsilon):
-    with pytest.raises(ValueError, match="`epsilon` must be a positive float"):
+    with pytest.raises(ValueError, match="`epsilon` must be a positive number"):
         LayerNormLSTMCell(3, epsilon=epsilon)
 
 

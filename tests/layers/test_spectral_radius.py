@@ -188,6 +188,7 @@ def test_save_load_model_with_both(tmp_path):
     [
         lambda: SpectralRadiusConstraint(max_value=0),
         lambda: SpectralRadiusConstraint(max_value=-1.0),
+        lambda: SpectralRadiusConstraint(max_value=float("nan")),
         lambda: SpectralRadiusRegularizer(factor=-0.1),
         lambda: SpectralRadiusRegularizer(max_value=0.0),
     ],

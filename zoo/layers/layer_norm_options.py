@@ -4,6 +4,7 @@ their config."""
 
 import keras
 
+from zoo.argument_checks import check_positive_number
 from zoo.layers.layer_norm import DEFAULT_EPSILON
 
 
@@ -37,11 +38,7 @@ class LayerNormOptionsMixin:
         Raises:
             ValueError: `epsilon` is not a positive number.
         """
-        if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float)):
-            raise ValueError(f"`epsilon` must be a positive float, got {epsilon!r}.")
-        if not epsilon > 0:
-            raise ValueError(f"`epsilon` must be a positive float, got {epsilon}.")
-        self.epsilon = float(epsilon)
+        self.epsilon = check_positive_number("epsilon", epsilon)
         self.gamma_initializer = keras.initializers.get(gamma_initializer)
         self.gamma_regularizer = keras.regularizers.get(gamma_regularizer)
         self.gamma_constraint = keras.constraints.get(gamma_constraint)

@@ -7,12 +7,7 @@
 import keras
 from keras import ops
 
-
-def _check_positive(name, value):
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
-        raise ValueError(f"`{name}` must be a positive number, got {value!r}.")
-    if value <= 0:
-        raise ValueError(f"`{name}` must be a positive number, got {value}.")
+from zoo.argument_checks import check_positive_number
 
 
 def _as_blocks(w, per_gate):
@@ -102,9 +97,8 @@ class SpectralRadiusRegularizer(keras.regularizers.Regularizer):
             raise ValueError(
                 f"`factor` must be a non-negative number, got {factor!r}."
             )
-        _check_positive("max_value", max_value)
         self.factor = float(factor)
-        self.max_value = float(max_value)
+        self.max_value = check_positive_number("max_value", max_value)
         self.per_gate = bool(per_gate)
 
     def __call__(self, x):
@@ -155,8 +149,7 @@ class SpectralRadiusConstraint(keras.constraints.Constraint):
     """
 
     def __init__(self, max_value=1.0, per_gate=False):
-        _check_positive("max_value", max_value)
-        self.max_value = float(max_value)
+        self.max_value = check_positive_number("max_value", max_value)
         self.per_gate = bool(per_gate)
 
     def __call__(self, w):

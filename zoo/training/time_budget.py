@@ -4,6 +4,8 @@ import time
 
 import keras
 
+from zoo.argument_checks import check_positive_number
+
 
 class TimeBudget(keras.callbacks.Callback):
     """Stops `fit` at the end of the first epoch that ends `minutes` or more
@@ -38,9 +40,7 @@ class TimeBudget(keras.callbacks.Callback):
 
     def __init__(self, minutes, clock=time.monotonic):
         super().__init__()
-        if isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or not minutes > 0:
-            raise ValueError(f"`minutes` must be a positive number, got {minutes!r}")
-        self.minutes = minutes
+        self.minutes = check_positive_number("minutes", minutes)
         self.clock = clock
         self.stopped_at = None
         self._start = None
