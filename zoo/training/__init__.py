@@ -1,5 +1,6 @@
 """The shared training runner for recipes."""
 
+from zoo.training.bucketed_batches import BucketedBatches
 from zoo.training.candidate_training import CandidateOptions
 from zoo.training.candidate_training import exact_fraction
 from zoo.training.candidate_training import train_candidates

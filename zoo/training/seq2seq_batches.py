@@ -1,13 +1,12 @@
 """`Seq2SeqBatches`: length-bucketed teacher-forcing batches for a `Seq2Seq`."""
 
-import keras
 import numpy as np
 
-from zoo.data.length_buckets import bucket_batches
 from zoo.data.length_buckets import padded_length
+from zoo.training.bucketed_batches import BucketedBatches
 
 
-class Seq2SeqBatches(keras.utils.PyDataset):
+class Seq2SeqBatches(BucketedBatches):
     """Padded `(inputs, target_output)` batches of source/target pairs.
 
     The pairs are encoded once with the model's vocabularies (`source_ids`,
@@ -42,7 +41,6 @@ class Seq2SeqBatches(keras.utils.PyDataset):
 
     def __init__(self, model, sources, targets, batch_size=128, multiple=4,
                  unknown="replace", shuffle=True, seed=None):
-        super().__init__()
         if len(sources) != len(targets) or not len(sources):
             raise ValueError(
                 "`sources` and `targets` must be non-empty lists of the same length, "
@@ -52,25 +50,16 @@ class Seq2SeqBatches(keras.utils.PyDataset):
         self.sources = [model.source_ids(item, unknown) for item in sources]
         # In the order the decoder writes them (`Seq2Seq.reverse_targets`).
         self.targets = [model.target_ids(item) for item in targets]
-        # <s> y_1 .. y_n and y_1 .. y_n </s> are one longer than the target.
-        self.lengths = [len(target) + 1 for target in self.targets]
         self.start_id = target_vocabulary.lookup("<s>")
         self.end_id = target_vocabulary.lookup("</s>")
-        self.batch_size = batch_size
         self.multiple = multiple
-        self.shuffle = shuffle
-        self.seed = seed
-        self.epoch = 0
-        self.batches = self.make_batches()
-
-    def make_batches(self):
-        seed = None if self.seed is None else self.seed + self.epoch
-        return bucket_batches(
-            self.lengths, batch_size=self.batch_size, shuffle=self.shuffle, seed=seed
+        # <s> y_1 .. y_n and y_1 .. y_n </s> are one longer than the target.
+        super().__init__(
+            [len(target) + 1 for target in self.targets],
+            batch_size=batch_size,
+            shuffle=shuffle,
+            seed=seed,
         )
-
-    def __len__(self):
-        return len(self.batches)
 
     def __getitem__(self, index):
         batch = self.batches[index]
@@ -86,30 +75,8 @@ class Seq2SeqBatches(keras.utils.PyDataset):
             target_output[row, : len(target) + 1] = [*target, self.end_id]
         return {"source": source, "target_input": target_input}, target_output
 
-    def on_epoch_end(self):
-        if self.shuffle:
-            self.epoch += 1
-            self.batches = self.make_batches()
-
-    def for_fit(self):
-        """What to pass to `fit`: `to_tf_dataset()` on TensorFlow, else self."""
-        if keras.backend.backend() == "tensorflow":
-            return self.to_tf_dataset()
-        return self
-
-    def to_tf_dataset(self):
-        """The batches as a `tf.data.Dataset` with variable batch and time
-        dimensions (Keras' own adapter fixes the shapes it sees in the first
-        batches); rebatched after every pass."""
+    def tf_signature(self):
         import tensorflow as tf
 
-        def batches():
-            for index in range(len(self)):
-                yield self[index]
-            self.on_epoch_end()
-
         matrix = tf.TensorSpec((None, None), tf.int32)
-        signature = ({"source": matrix, "target_input": matrix}, matrix)
-        dataset = tf.data.Dataset.from_generator(batches, output_signature=signature)
-        dataset = dataset.apply(tf.data.experimental.assert_cardinality(len(self)))
-        return dataset.prefetch(2)
+        return {"source": matrix, "target_input": matrix}, matrix

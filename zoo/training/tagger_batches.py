@@ -1,11 +1,9 @@
 """`TaggerBatches`: length-bucketed training batches for a `SequenceTagger`."""
 
-import keras
-
-from zoo.data.length_buckets import bucket_batches
+from zoo.training.bucketed_batches import BucketedBatches
 
 
-class TaggerBatches(keras.utils.PyDataset):
+class TaggerBatches(BucketedBatches):
     """Padded `(inputs, labels)` batches of tagged sentences, by length.
 
     Sentences are encoded once with the tagger's vocabularies; every epoch
@@ -27,7 +25,6 @@ class TaggerBatches(keras.utils.PyDataset):
     """
 
     def __init__(self, tagger, sentences, batch_size=32, max_tokens=None, shuffle=True, seed=None):
-        super().__init__()
         self.tagger = tagger
         kept = [sentence for sentence in sentences if sentence.tokens]
         self.skipped_empty = len(sentences) - len(kept)
@@ -43,26 +40,13 @@ class TaggerBatches(keras.utils.PyDataset):
         self.labels = {
             name: [sentence.labels[name] for sentence in kept] for name in tagger.label_names
         }
-        self.lengths = [len(sentence.tokens) for sentence in kept]
-        self.batch_size = batch_size
-        self.max_tokens = max_tokens
-        self.shuffle = shuffle
-        self.seed = seed
-        self.epoch = 0
-        self.batches = self.make_batches()
-
-    def make_batches(self):
-        seed = None if self.seed is None else self.seed + self.epoch
-        return bucket_batches(
-            self.lengths,
-            batch_size=self.batch_size,
-            max_tokens=self.max_tokens,
-            shuffle=self.shuffle,
+        super().__init__(
+            [len(sentence.tokens) for sentence in kept],
+            batch_size=batch_size,
+            max_tokens=max_tokens,
+            shuffle=shuffle,
             seed=seed,
         )
-
-    def __len__(self):
-        return len(self.batches)
 
     def __getitem__(self, index):
         batch = self.batches[index]
@@ -74,38 +58,9 @@ class TaggerBatches(keras.utils.PyDataset):
         }
         return inputs, labels
 
-    def for_fit(self):
-        """What to pass to `fit`: `to_tf_dataset()` on TensorFlow, else self."""
-        if keras.backend.backend() == "tensorflow":
-            return self.to_tf_dataset()
-        return self
-
-    def to_tf_dataset(self):
-        """The batches as a `tf.data.Dataset` with variable batch, time and
-        word-width dimensions (Keras' own adapter fixes the shapes it sees
-        in the first two batches); reshuffled after every pass."""
+    def tf_signature(self):
         import tensorflow as tf
 
-        def batches():
-            for index in range(len(self)):
-                yield self[index]
-            self.on_epoch_end()
-
-        spec = tf.TensorSpec
-        signature = (
-            {
-                "words": spec((None, None), tf.int32),
-                "shapes": spec((None, None), tf.int32),
-                "characters": spec((None, None), tf.int32),
-                "word_index": spec((None, None), tf.int32),
-            },
-            {name: spec((None, None), tf.int32) for name in self.labels},
-        )
-        dataset = tf.data.Dataset.from_generator(batches, output_signature=signature)
-        dataset = dataset.apply(tf.data.experimental.assert_cardinality(len(self)))
-        return dataset.prefetch(2)
-
-    def on_epoch_end(self):
-        if self.shuffle:
-            self.epoch += 1
-            self.batches = self.make_batches()
+        matrix = tf.TensorSpec((None, None), tf.int32)
+        inputs = {"words": matrix, "shapes": matrix, "characters": matrix, "word_index": matrix}
+        return inputs, {name: matrix for name in self.labels}
