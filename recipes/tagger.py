@@ -277,6 +277,7 @@ def train_and_save(config, argv, tagger, train, dev):
     stopping = fit_with_dev_stopping(
         tagger, batches.for_fit(), config, dev_score, higher_is_better=True, out=config.out,
         throughput=(sum(len(sentence.tokens) for sentence in train), "tokens"),
+        shuffle=False,  # the batches reshuffle themselves
     )
     train_seconds = stopping.seconds
     epochs_run = len(stopping.history)

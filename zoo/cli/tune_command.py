@@ -169,12 +169,18 @@ def export_best(args, tuner, hypermodel):
     """Save the best trial's model (its best epoch's weights) with a card."""
     import shlex
     import sys
+    import warnings
 
     import zoo
     from zoo.tuning import ranked_trials
 
     trial_id, score, values = ranked_trials(tuner)[0]
-    model = tuner.get_best_models(1)[0]
+    with warnings.catch_warnings():
+        # The trial's checkpoint holds its optimizer state too, which a fresh
+        # model's unbuilt optimizer skips with a warning; the export needs
+        # only the weights.
+        warnings.filterwarnings("ignore", "Skipping variable loading for optimizer")
+        model = tuner.get_best_models(1)[0]
     objective = hypermodel.OBJECTIVE.name
     if args.recipe == "word2vec":
         corpus = hypermodel.corpus
