@@ -1,5 +1,7 @@
 """The checks of numeric arguments: `check_positive_integer` for sizes and counts,
-`check_positive_number` for amounts such as an epsilon, a bound or a time budget."""
+`check_positive_number` for amounts such as an epsilon, a bound or a time budget,
+`check_non_negative_number` for amounts where 0 means "off", such as a noise
+level or a weight."""
 
 import numbers
 
@@ -42,4 +44,24 @@ def check_positive_number(name, value):
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value > 0:
         raise ValueError(f"`{name}` must be a positive number, got {value!r}")
+    return float(value)
+
+
+def check_non_negative_number(name, value):
+    """`value` as a Python float; a ValueError naming `name` unless it is a real number >= 0.
+
+    As `check_positive_number`, but 0 passes: for amounts where 0 switches
+    something off (a noise level, a rescoring weight, a spacing in seconds).
+
+    Example:
+
+    >>> check_non_negative_number("state_noise", 0)
+    0.0
+    >>> check_non_negative_number("state_noise", -0.5)
+    Traceback (most recent call last):
+    ...
+    ValueError: `state_noise` must be a non-negative number, got -0.5
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value >= 0:
+        raise ValueError(f"`{name}` must be a non-negative number, got {value!r}")
     return float(value)

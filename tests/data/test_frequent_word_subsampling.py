@@ -26,5 +26,5 @@ def test_frequent_words_are_kept_less_and_rare_ones_always():
 
 def test_sample_zero_keeps_everything_and_negative_is_an_error():
     assert keep_probabilities([5, 1], 0).tolist() == [1.0, 1.0]
-    with pytest.raises(ValueError, match="sample"):
+    with pytest.raises(ValueError, match="`sample` must be a non-negative number, got -0.001"):
         keep_probabilities([5, 1], -1e-3)

@@ -82,7 +82,8 @@ def test_noise_and_shuffle_vary_batches_across_epochs():
         ({"lengths": [1.5, 2.0]}, "sequence of ints"),
         ({"lengths": [[1, 2]]}, "sequence of ints"),
         ({"lengths": [1], "batch_size": 0}, "`batch_size` must be a positive integer"),
-        ({"lengths": [1], "max_tokens": 0}, "max_tokens"),
+        ({"lengths": [1], "max_tokens": 0}, "`max_tokens` must be a positive integer, got 0"),
+        ({"lengths": [1], "max_tokens": 99.5}, "`max_tokens` must be a positive integer, got 99.5"),
         ({"lengths": [1], "noise": 1.5}, "noise"),
     ],
 )

@@ -75,10 +75,12 @@ def test_strings_instead_of_token_lists_are_refused():
 
 
 def test_bad_arguments():
-    with pytest.raises(ValueError, match="min_count"):
+    with pytest.raises(ValueError, match="`min_count` must be a positive integer, got 0"):
         TextCorpus.from_sentences([["a"]], min_count=0)
-    with pytest.raises(ValueError, match="max_sentence_length"):
+    with pytest.raises(ValueError, match="`max_sentence_length` must be a positive integer, got 0"):
         TextCorpus.from_sentences([["a"]], min_count=1, max_sentence_length=0)
+    with pytest.raises(ValueError, match="`max_sentence_length` must be a positive integer, got 2.5"):
+        TextCorpus.from_sentences([["a"]], min_count=1, max_sentence_length=2.5)
 
 
 def test_ids_are_int32_and_words_round_trip():

@@ -79,7 +79,7 @@ def test_build_min_count_and_max_size():
     assert Vocabulary.build(sentences, max_size=1).tokens == ["[PAD]", "[UNK]", "b"]
     assert Vocabulary.build(sentences, max_size=0).tokens == ["[PAD]", "[UNK]"]
     assert len(Vocabulary.build(sentences, min_count=1, max_size=100)) == 6
-    with pytest.raises(ValueError, match="min_count"):
+    with pytest.raises(ValueError, match="`min_count` must be a positive integer, got 0"):
         Vocabulary.build(sentences, min_count=0)
     with pytest.raises(ValueError, match="max_size"):
         Vocabulary.build(sentences, max_size=-1)

@@ -99,7 +99,7 @@ def test_bad_units_are_refused(bad):
 
 
 def test_negative_noise_is_refused():
-    with pytest.raises(ValueError, match="`state_noise` must be >= 0"):
+    with pytest.raises(ValueError, match="`state_noise` must be a non-negative number, got -0.1"):
         ParityRNN(state_noise=-0.1)
 
 

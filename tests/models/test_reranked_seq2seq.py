@@ -121,9 +121,11 @@ def test_bad_arguments_are_named():
     generator = tiny(1)
     with pytest.raises(ValueError, match="rescorer must be a Seq2Seq"):
         RerankedSeq2Seq(generator, keras.Sequential())
-    with pytest.raises(ValueError, match="rescorer_weight. must be >= 0"):
+    with pytest.raises(ValueError, match="`rescorer_weight` must be a non-negative number, got -1"):
         RerankedSeq2Seq(generator, tiny(2), rescorer_weight=-1)
-    with pytest.raises(ValueError, match="rescore_margin. must be > 0 or None, got 0"):
+    with pytest.raises(ValueError, match="`rescorer_weight` must be a non-negative number, got nan"):
+        RerankedSeq2Seq(generator, tiny(2), rescorer_weight=float("nan"))
+    with pytest.raises(ValueError, match="`rescore_margin` must be a positive number, got 0"):
         RerankedSeq2Seq(generator, tiny(2), rescore_margin=0)
     other = Seq2Seq.from_sequences(["xy"], ["yx"], units=6, embedding_dim=4)
     with pytest.raises(ValueError, match="different source vocabularies"):

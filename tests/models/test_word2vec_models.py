@@ -118,8 +118,10 @@ def test_bad_arguments_and_mismatched_corpus():
         SkipGram(0)
     with pytest.raises(ValueError, match="dimension"):
         CBOW(5, dimension=2.5)
-    with pytest.raises(ValueError, match="learning_rate"):
+    with pytest.raises(ValueError, match="`learning_rate` must be a positive number, got 0"):
         SkipGram(5, learning_rate=0)
+    with pytest.raises(ValueError, match="`learning_rate` must be a positive number, got '0.1'"):
+        CBOW(5, learning_rate="0.1")
     corpus = TextCorpus.from_sentences([["a", "b"]], min_count=1)
     with pytest.raises(ValueError, match="vocabulary_size 5 but the corpus has 2"):
         train_word2vec(SkipGram(5), corpus, verbose=0)

@@ -105,5 +105,5 @@ def test_a_nan_epoch_is_never_saved(tmp_path):
 
 
 def test_a_negative_interval_is_refused(tmp_path):
-    with pytest.raises(ValueError, match="every_seconds"):
+    with pytest.raises(ValueError, match="`every_seconds` must be a non-negative number, got -1"):
         PeriodicBackupAndRestore(tmp_path, every_seconds=-1)

@@ -46,6 +46,7 @@ def test_fit_prints_and_records_it(capsys):
     assert "rows/s:" in capsys.readouterr().out
 
 
-def test_per_epoch_must_be_positive():
-    with pytest.raises(ValueError, match="`per_epoch` must be positive, got 0"):
-        ThroughputLogger(0)
+@pytest.mark.parametrize("bad", [0, -5, float("nan")])
+def test_per_epoch_must_be_positive(bad):
+    with pytest.raises(ValueError, match="`per_epoch` must be a positive number, got "):
+        ThroughputLogger(bad)

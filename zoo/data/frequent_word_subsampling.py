@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from zoo.argument_checks import check_non_negative_number
+
 
 def keep_probabilities(counts, sample=1e-3):
     """The probability that each occurrence of a word is kept for training.
@@ -30,8 +32,7 @@ def keep_probabilities(counts, sample=1e-3):
     [0.1107, 1.0, 1.0]
     """
     counts = np.asarray(counts, dtype=np.float64)
-    if sample < 0:
-        raise ValueError(f"sample must be >= 0, got {sample}")
+    sample = check_non_negative_number("sample", sample)
     if sample == 0:
         return np.ones_like(counts)
     threshold = sample * counts.sum()

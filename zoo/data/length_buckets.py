@@ -60,8 +60,8 @@ def bucket_batches(
     if lengths.size and lengths.min() < 0:
         raise ValueError(f"lengths must be non-negative, got {lengths.min()}")
     batch_size = check_positive_integer("batch_size", batch_size)
-    if max_tokens is not None and max_tokens < 1:
-        raise ValueError(f"max_tokens must be None or positive, got {max_tokens}")
+    if max_tokens is not None:
+        max_tokens = check_positive_integer("max_tokens", max_tokens)
     if not 0 <= noise < 1:
         raise ValueError(f"noise must be in [0, 1), got {noise}")
     rng = np.random.default_rng(seed)

@@ -6,6 +6,7 @@ import os
 
 import numpy as np
 
+from zoo.argument_checks import check_positive_integer
 from zoo.data.data_format_error import numbered_lines
 
 MAX_SENTENCE_LENGTH = 10_000
@@ -177,12 +178,8 @@ class TextCorpus:
 
     @classmethod
     def _build(cls, sentences, source, min_count, max_vocabulary, max_sentence_length):
-        if int(min_count) < 1:
-            raise ValueError(f"min_count must be at least 1, got {min_count}")
-        if int(max_sentence_length) < 1:
-            raise ValueError(
-                f"max_sentence_length must be positive, got {max_sentence_length}"
-            )
+        min_count = check_positive_integer("min_count", min_count)
+        max_sentence_length = check_positive_integer("max_sentence_length", max_sentence_length)
         counter = collections.Counter()
         for tokens in sentences():
             counter.update(tokens)

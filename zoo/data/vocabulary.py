@@ -5,6 +5,7 @@ import json
 import os
 import uuid
 
+from zoo.argument_checks import check_positive_integer
 from zoo.data.data_format_error import DataFormatError
 
 FORMAT = "zoo.Vocabulary"
@@ -95,8 +96,7 @@ class Vocabulary:
         >>> Vocabulary.build(words, max_size=2, padding_token=None).tokens
         ['[UNK]', 'a', 'b']
         """
-        if min_count < 1:
-            raise ValueError(f"min_count must be at least 1, got {min_count}")
+        min_count = check_positive_integer("min_count", min_count)
         if max_size is not None and max_size < 0:
             raise ValueError(f"max_size must be None or non-negative, got {max_size}")
         if isinstance(sequences_or_tokens_counter, collections.Counter):

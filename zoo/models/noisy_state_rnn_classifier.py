@@ -3,6 +3,7 @@
 import keras
 from keras import ops
 
+from zoo.argument_checks import check_non_negative_number
 from zoo.argument_checks import check_positive_integer
 from zoo.layers.noisy_state_cell import NoisyStateCell
 
@@ -59,10 +60,8 @@ class NoisyStateRNNClassifier(keras.Model):
     def __init__(self, units=8, state_noise=0.5, seed=None, **kwargs):
         super().__init__(**kwargs)
         check_positive_integer("units", units)
-        if state_noise < 0:
-            raise ValueError(f"`state_noise` must be >= 0, got {state_noise}")
         self.units = units
-        self.state_noise = state_noise
+        self.state_noise = check_non_negative_number("state_noise", state_noise)
         self.seed = seed
         self.rnn = keras.layers.RNN(
             NoisyStateCell(keras.layers.SimpleRNNCell(units)),

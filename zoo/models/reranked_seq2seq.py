@@ -5,7 +5,9 @@ import os
 import keras
 import numpy as np
 
+from zoo.argument_checks import check_non_negative_number
 from zoo.argument_checks import check_positive_integer
+from zoo.argument_checks import check_positive_number
 from zoo.models.seq2seq import Seq2Seq
 from zoo.models.seq2seq import check_num_results
 
@@ -88,14 +90,12 @@ class RerankedSeq2Seq(keras.Model):
         for role, model in (("generator", generator), ("rescorer", rescorer)):
             if not isinstance(model, Seq2Seq):
                 raise ValueError(f"The {role} must be a Seq2Seq, got {type(model).__name__}")
-        if not rescorer_weight >= 0:
-            raise ValueError(f"`rescorer_weight` must be >= 0, got {rescorer_weight}")
-        if rescore_margin is not None and not rescore_margin > 0:
-            raise ValueError(f"`rescore_margin` must be > 0 or None, got {rescore_margin}")
         self.generator = generator
         self.rescorer = rescorer
-        self.rescorer_weight = float(rescorer_weight)
-        self.rescore_margin = None if rescore_margin is None else float(rescore_margin)
+        self.rescorer_weight = check_non_negative_number("rescorer_weight", rescorer_weight)
+        self.rescore_margin = (
+            None if rescore_margin is None else check_positive_number("rescore_margin", rescore_margin)
+        )
         if generator.vocabularies and rescorer.vocabularies:
             self.check_vocabularies()
         self.built = generator.built and rescorer.built

@@ -10,6 +10,7 @@ import keras
 from keras import ops
 
 from zoo.argument_checks import check_positive_integer
+from zoo.argument_checks import check_positive_number
 
 
 class Word2VecModel(keras.Model):
@@ -66,11 +67,9 @@ class Word2VecModel(keras.Model):
         super().__init__(**kwargs)
         check_positive_integer("vocabulary_size", vocabulary_size)
         check_positive_integer("dimension", dimension)
-        if not learning_rate > 0:
-            raise ValueError(f"`learning_rate` must be positive, got {learning_rate!r}")
         self.vocabulary_size = vocabulary_size
         self.dimension = dimension
-        self.learning_rate = float(learning_rate)
+        self.learning_rate = check_positive_number("learning_rate", learning_rate)
         self.seed = seed
 
     def build(self, input_shape=None):

@@ -5,6 +5,8 @@ import time
 
 import keras
 
+from zoo.argument_checks import check_non_negative_number
+
 
 class PeriodicBackupAndRestore(keras.callbacks.BackupAndRestore):
     """`keras.callbacks.BackupAndRestore` that saves every `every_seconds`
@@ -47,9 +49,7 @@ class PeriodicBackupAndRestore(keras.callbacks.BackupAndRestore):
 
     def __init__(self, backup_dir, every_seconds=30.0):
         super().__init__(backup_dir, double_checkpoint=True, delete_checkpoint=False)
-        if every_seconds < 0:
-            raise ValueError(f"`every_seconds` must be >= 0, got {every_seconds}")
-        self.every_seconds = every_seconds
+        self.every_seconds = check_non_negative_number("every_seconds", every_seconds)
         self._last_save = time.monotonic()
         self._diverged = False
 

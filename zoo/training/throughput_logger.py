@@ -4,6 +4,8 @@ import time
 
 import keras
 
+from zoo.argument_checks import check_positive_number
+
 
 class ThroughputLogger(keras.callbacks.Callback):
     """Adds `<unit>/s` to the logs `fit` shows, so the progress bar has it.
@@ -35,9 +37,7 @@ class ThroughputLogger(keras.callbacks.Callback):
 
     def __init__(self, per_epoch, unit="tokens", clock=time.perf_counter):
         super().__init__()
-        if per_epoch <= 0:
-            raise ValueError(f"`per_epoch` must be positive, got {per_epoch!r}")
-        self.per_epoch = per_epoch
+        self.per_epoch = check_positive_number("per_epoch", per_epoch)
         self.name = f"{unit}/s"
         self.clock = clock
         self._started = None
