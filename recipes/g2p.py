@@ -242,9 +242,9 @@ def train_and_save(config, argv, splits, train, scored_dev, train_pairs, start):
         return scores["wer_no_stress"], report
 
     stopping = fit_with_dev_stopping(
-        model, batches.for_fit(), config, dev_word_error_rate, higher_is_better=False,
+        model, config, dev_word_error_rate, higher_is_better=False,
         out=config.out, throughput=(len(train_pairs), "words"),
-        shuffle=False,  # the batches reshuffle themselves
+        **batches.fit_arguments(),
     )
     epochs_run = len(stopping.history)
 

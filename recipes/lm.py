@@ -301,9 +301,10 @@ def train_and_save(config, argv, train_lines, dev_lines, data, start=None):
         }
 
     stopping = fit_with_dev_stopping(
-        model, batches, config, held_out_score, higher_is_better=False, out=config.out,
+        model, config, held_out_score, higher_is_better=False, out=config.out,
         throughput=(len(batches) * config.batch_size * config.bptt,
                     "chars" if config.level == "char" else "words"),
+        x=batches,
     )
     epochs_run = len(stopping.history)
 

@@ -275,9 +275,9 @@ def train_and_save(config, argv, tagger, train, dev):
         return report[main].get("span_f1", report[main]["accuracy"]), scores
 
     stopping = fit_with_dev_stopping(
-        tagger, batches.for_fit(), config, dev_score, higher_is_better=True, out=config.out,
+        tagger, config, dev_score, higher_is_better=True, out=config.out,
         throughput=(sum(len(sentence.tokens) for sentence in train), "tokens"),
-        shuffle=False,  # the batches reshuffle themselves
+        **batches.fit_arguments(),
     )
     train_seconds = stopping.seconds
     epochs_run = len(stopping.history)

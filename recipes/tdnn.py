@@ -158,8 +158,8 @@ def train_and_save(config, argv, corpus, model):
         return perplexity, {"perplexity": perplexity, "unigram": baseline}
 
     stopping = fit_with_dev_stopping(
-        model, train[0], config, dev_perplexity, higher_is_better=False, out=config.out,
-        throughput=(split, "words"), y=train[1], batch_size=config.batch_size,
+        model, config, dev_perplexity, higher_is_better=False, out=config.out,
+        throughput=(split, "words"), x=train[0], y=train[1], batch_size=config.batch_size,
     )
     seconds = stopping.seconds
     epochs_run = len(stopping.history)

@@ -39,7 +39,7 @@ def right_context_sentences(count, seed):
 def fit_on(tagger, sentences, epochs):
     batches = TaggerBatches(tagger, sentences, batch_size=32, seed=0)
     tagger.compile(optimizer=keras.optimizers.Adam(0.02), jit_compile="auto")
-    tagger.fit(batches.for_fit(), epochs=epochs, shuffle=False, verbose=0)
+    tagger.fit(**batches.fit_arguments(), epochs=epochs, verbose=0)
 
 
 def accuracy_on_x(tagger, sentences):

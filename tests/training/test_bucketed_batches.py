@@ -80,9 +80,54 @@ def test_a_subclass_without_tf_signature_says_so():
 @pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="tf.data needs TensorFlow")
 def test_tf_dataset_gives_the_same_batches_and_new_ones_after_each_pass():
     expected = IndexBatches(LENGTHS, batch_size=8, seed=5)
-    dataset = IndexBatches(LENGTHS, batch_size=8, seed=5).for_fit()
+    dataset = IndexBatches(LENGTHS, batch_size=8, seed=5).fit_arguments()["x"]
     assert int(dataset.cardinality()) == len(expected)
     for _ in range(2):
         got = [indices.numpy().tolist() for indices, _ in dataset]
         assert got == epoch(expected)
         expected.on_epoch_end()
+
+
+class IndexColumnBatches(IndexBatches):
+    """The indices as a column of features, the lengths as targets."""
+
+    def __getitem__(self, index):
+        indices, lengths = super().__getitem__(index)
+        return indices[:, None].astype("float32"), lengths.astype("float32")
+
+    def tf_signature(self):
+        import tensorflow as tf
+
+        return tf.TensorSpec((None, 1), tf.float32), tf.TensorSpec((None,), tf.float32)
+
+
+class RecordInputs(keras.layers.Layer):
+    """Passes its input on and keeps each training batch's indices (eagerly)."""
+
+    def __init__(self):
+        super().__init__()
+        self.seen = []
+
+    def call(self, inputs, training=False):
+        if training:
+            self.seen.append(keras.ops.convert_to_numpy(inputs)[:, 0].astype(int).tolist())
+        return inputs
+
+
+def test_fit_reads_every_epochs_batches_in_their_own_order():
+    expected = IndexBatches(LENGTHS, batch_size=8, seed=7)
+    recorder = RecordInputs()
+    model = keras.Sequential([keras.Input((1,)), recorder, keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse", run_eagerly=True)
+    batches = IndexColumnBatches(LENGTHS, batch_size=8, seed=7)
+    arguments = batches.fit_arguments()
+    assert arguments["shuffle"] is False
+    model.fit(**arguments, epochs=2, verbose=0)
+    own_epochs = []
+    for _ in range(3):
+        own_epochs.append(epoch(expected))
+        expected.on_epoch_end()
+    # Keras on JAX ends an epoch once before training (after building the
+    # model on a first batch), so its first epoch reads the batches' second.
+    skipped = 0 if recorder.seen[0] == own_epochs[0][0] else 1
+    assert recorder.seen == own_epochs[skipped] + own_epochs[skipped + 1]

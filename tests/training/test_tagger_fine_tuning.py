@@ -49,7 +49,7 @@ def new_sentences(count, seed):
 def fit(tagger, sentences, epochs, learning_rate):
     tagger.compile(optimizer=keras.optimizers.Adam(learning_rate), jit_compile="auto")
     batches = TaggerBatches(tagger, sentences, batch_size=32, seed=0)
-    tagger.fit(batches.for_fit(), epochs=epochs, shuffle=False, verbose=0)
+    tagger.fit(**batches.fit_arguments(), epochs=epochs, verbose=0)
 
 
 def accuracy(tagger, sentences):

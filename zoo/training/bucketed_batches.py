@@ -64,11 +64,17 @@ class BucketedBatches(keras.utils.PyDataset):
             self.epoch += 1
             self.batches = self.make_batches()
 
-    def for_fit(self):
-        """What to pass to `fit`: `to_tf_dataset()` on TensorFlow, else self."""
-        if keras.backend.backend() == "tensorflow":
-            return self.to_tf_dataset()
-        return self
+    def fit_arguments(self):
+        """The `model.fit` arguments that read these batches, as a dict:
+        `x` (`to_tf_dataset()` on TensorFlow, else self) and `shuffle=False`.
+
+        The batches reshuffle themselves after every epoch; Keras must not
+        reorder them as well (it would on JAX and PyTorch, and on TensorFlow
+        it warns that it ignores `shuffle` for a dataset). Use it as
+        `model.fit(**batches.fit_arguments(), epochs=...)`.
+        """
+        x = self.to_tf_dataset() if keras.backend.backend() == "tensorflow" else self
+        return {"x": x, "shuffle": False}
 
     def tf_signature(self):
         """The `tf.TensorSpec` structure of a batch, for `to_tf_dataset`."""

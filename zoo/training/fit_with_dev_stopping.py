@@ -23,8 +23,8 @@ class NoFiniteEpochError(RuntimeError):
     """
 
 
-def fit_with_dev_stopping(model, data, config, score_fn, higher_is_better, out,
-                          throughput=None, **fit_options):
+def fit_with_dev_stopping(model, config, score_fn, higher_is_better, out,
+                          throughput=None, **fit_arguments):
     """Train `model` with early stopping on dev, resumable; keep the best epoch.
 
     The recipe's model is compiled; `config` is its `DevStoppingRunnerOptions`
@@ -40,14 +40,15 @@ def fit_with_dev_stopping(model, data, config, score_fn, higher_is_better, out,
 
     Args:
         model: a compiled Keras model.
-        data: what `model.fit` takes as `x` (a dataset or a `PyDataset`).
         config: the recipe config (a `ResumableRunnerOptions`).
         score_fn: callable `model -> (score, report dict)`.
         higher_is_better: bool. For accuracies True, for error rates False.
         out: str or None. The checkpoint path (the state goes beside it).
         throughput: `(units_per_epoch, unit)` for a `tokens/s`-style rate
             in the progress bar and logs (`ThroughputLogger`), or None.
-        **fit_options: more `model.fit` arguments (`shuffle`, ...).
+        **fit_arguments: the data and how to read it: `model.fit`'s `x`,
+            with `y`, `batch_size`, `shuffle`, ... as it needs
+            (`BucketedBatches.fit_arguments()` gives them for its batches).
 
     Returns:
         The `DevEarlyStopping` callback: `best`, `best_epoch`, `history`,
@@ -79,12 +80,11 @@ def fit_with_dev_stopping(model, data, config, score_fn, higher_is_better, out,
         print(f"--resume: no training state in {state_dir}, starting a new run", flush=True)
     if initial_epoch < config.epochs and not stopping.stopped:
         model.fit(
-            data,
             epochs=config.epochs,
             initial_epoch=initial_epoch,
             callbacks=runner_callbacks(config, stopping, throughput),
             verbose=1 if sys.stdout.isatty() else 2,
-            **fit_options,
+            **fit_arguments,
         )
     if stopping.best_weights is None:
         raise NoFiniteEpochError(

@@ -158,5 +158,5 @@ class Seq2SeqHyperModel(keras_tuner.HyperModel):
             seed=self.seed,
         )
         callbacks = [DevScoreLogger(self.dev_error, name="dev_error"), *(callbacks or ())]
-        kwargs["shuffle"] = False  # the batches reshuffle themselves
-        return model.fit(batches.for_fit(), callbacks=callbacks, **kwargs)
+        kwargs.update(batches.fit_arguments())
+        return model.fit(callbacks=callbacks, **kwargs)

@@ -107,5 +107,5 @@ class TaggerHyperModel(keras_tuner.HyperModel):
     def fit(self, hp, model, *args, callbacks=(), **kwargs):
         batches = TaggerBatches(model, self.train, batch_size=self.batch_size, seed=self.seed)
         callbacks = [DevScoreLogger(self.dev_score, name="dev_score"), *(callbacks or ())]
-        kwargs["shuffle"] = False  # the batches reshuffle themselves
-        return model.fit(batches.for_fit(), callbacks=callbacks, **kwargs)
+        kwargs.update(batches.fit_arguments())
+        return model.fit(callbacks=callbacks, **kwargs)
