@@ -97,3 +97,20 @@ def test_console_script_is_installed():
     )
     result = subprocess.run([script, "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.strip()
+
+
+@pytest.mark.parametrize("argv", [["list"], ["info", "parity"], ["--help"]])
+def test_reading_cards_does_not_load_keras(argv):
+    # A fresh interpreter: this one has Keras loaded already.
+    program = (
+        "import sys\n"
+        "from zoo.cli.main import main\n"
+        "try:\n"
+        f"    main({argv!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "sys.exit(3 if 'keras' in sys.modules or 'tensorflow' in sys.modules else 0)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "parity" in result.stdout or "usage: zoo" in result.stdout
