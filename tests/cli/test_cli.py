@@ -114,3 +114,12 @@ def test_reading_cards_does_not_load_keras(argv):
     result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "parity" in result.stdout or "usage: zoo" in result.stdout
+
+
+def test_a_command_that_loads_keras_prints_no_start_up_notes():
+    program = "import sys\nfrom zoo.cli.main import main\nsys.exit(main(['predict', 'parity', '0110']))\n"
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("parity(0110) = 0")
+    for note in ("oneDNN custom operations", "absl::InitializeLog", "cpu_feature_guard"):
+        assert note not in result.stderr

@@ -4,7 +4,7 @@
 def add_parser(subparsers):
     parser = subparsers.add_parser("info", help="show a checkpoint's model card")
     parser.add_argument("name", help="checkpoint name (see `zoo list`) or folder")
-    parser.set_defaults(run=run)
+    parser.set_defaults(run=run, needs_keras=False)
 
 
 def format_card(card):

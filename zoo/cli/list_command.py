@@ -5,7 +5,7 @@ def add_parser(subparsers):
     parser = subparsers.add_parser(
         "list", help="list the available checkpoints and their metrics"
     )
-    parser.set_defaults(run=run)
+    parser.set_defaults(run=run, needs_keras=False)
 
 
 def run(args):

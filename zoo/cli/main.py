@@ -2,8 +2,9 @@
 
 Each subcommand lives in its own module with two functions,
 `add_parser(subparsers)` and `run(args)`; add a module to `COMMANDS` to add a
-subcommand. Keras is imported only when a command needs it, so `zoo --help`
-is instant.
+subcommand. Keras is imported only when a command needs it, so `zoo --help`,
+`zoo list` and `zoo info` are instant; a command that reads only model cards
+says so with `parser.set_defaults(needs_keras=False)`.
 """
 
 import argparse
@@ -16,6 +17,7 @@ from zoo.cli import eval_command
 from zoo.cli import info_command
 from zoo.cli import list_command
 from zoo.cli import predict_command
+from zoo.cli.quiet_start_up import import_keras_quietly
 from zoo.cli import train_command
 from zoo.cli import tune_command
 from zoo.version import __version__
@@ -54,6 +56,7 @@ def build_parser():
         dest="command", metavar="COMMAND", parser_class=OneLineErrorParser
     )
     subparsers.required = True
+    parser.set_defaults(needs_keras=True)
     for command in COMMANDS:
         command.add_parser(subparsers)
     return parser
@@ -63,6 +66,8 @@ def main(argv=None):
     """Run the `zoo` command; returns its exit status."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     args = build_parser().parse_args(argv)
+    if args.needs_keras:
+        import_keras_quietly()
     from zoo.hub import CheckpointError
 
     try:
