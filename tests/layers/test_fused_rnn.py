@@ -1,5 +1,11 @@
 """FusedRNN and the zoo LSTM-family fused layers against keras.layers.RNN."""
 
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+
 import keras
 import numpy as np
 import pytest
@@ -11,12 +17,15 @@ from hypothesis import strategies as st
 
 import numpy_cells
 from zoo.layers import CIFGLSTM
+from zoo.layers import CoupledGRU
 from zoo.layers import fused_rnn
 from zoo.layers import CIFGLSTMCell
 from zoo.layers import FusedRNN
+from zoo.layers import LayerNormGRU
 from zoo.layers import LayerNormLSTM
 from zoo.layers import LayerNormGRUCell
 from zoo.layers import LayerNormLSTMCell
+from zoo.layers import LayerNormSimpleRNN
 from zoo.layers import LayerNormSimpleRNNCell
 from zoo.layers import PeepholeLSTM
 from zoo.layers import PeepholeLSTMCell
@@ -326,3 +335,49 @@ def test_fused_rnn_centers_layer_norm_kernels_once_per_call(cell_cls, training):
     object.__delattr__(cell, "layer_norm_matmul")
     np.testing.assert_allclose(outputs, keras.layers.RNN(cell, return_sequences=True)(X),
                                rtol=1e-5, atol=1e-6)
+
+
+TORCH_PROGRAM = """
+import json, sys
+import keras, numpy as np
+import zoo.layers
+
+arrays = np.load(sys.argv[1])
+outputs = {}
+for index, (name, kwargs) in enumerate(json.loads(sys.argv[2])):
+    for hoist in ("auto", True):
+        layer = getattr(zoo.layers, name)(3, **kwargs, hoist_inputs=hoist, return_sequences=True)
+        layer(arrays["x"])
+        layer.set_weights([arrays[f"{index}_{k}"] for k in range(len(layer.weights))])
+        got = layer(arrays["x"], mask=arrays["mask"])
+        outputs[f"{index}_{hoist}"] = keras.ops.convert_to_numpy(got)
+np.savez(sys.argv[3], **outputs)
+"""
+
+
+@pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="PyTorch is not installed")
+def test_every_fused_layer_gives_the_same_outputs_on_the_torch_backend(tmp_path):
+    families = [(fused, kwargs) for fused, _, kwargs in FAMILIES] + [
+        (CoupledGRU, {}), (LayerNormGRU, {}), (LayerNormSimpleRNN, {}),
+    ]
+    arrays, expected = {"x": X, "mask": MASK}, []
+    for index, (fused_cls, kwargs) in enumerate(families):
+        layer = fused_cls(3, **kwargs, return_sequences=True)
+        layer(X)
+        rng = np.random.default_rng(index)
+        weights = [rng.normal(scale=0.5, size=w.shape).astype("float32") for w in layer.get_weights()]
+        layer.set_weights(weights)
+        arrays.update({f"{index}_{k}": w for k, w in enumerate(weights)})
+        expected.append(keras.ops.convert_to_numpy(layer(X, mask=MASK)))
+    np.savez(tmp_path / "inputs.npz", **arrays)
+    names = json.dumps([(fused_cls.__name__, kwargs) for fused_cls, kwargs in families])
+    result = subprocess.run(
+        [sys.executable, "-c", TORCH_PROGRAM, str(tmp_path / "inputs.npz"), names,
+         str(tmp_path / "outputs.npz")],
+        capture_output=True, text=True, env={**os.environ, "KERAS_BACKEND": "torch"},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    outputs = np.load(tmp_path / "outputs.npz")
+    for index, want in enumerate(expected):
+        for hoist in ("auto", True):
+            np.testing.assert_allclose(outputs[f"{index}_{hoist}"], want, rtol=1e-5, atol=1e-6)

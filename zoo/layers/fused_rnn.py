@@ -291,6 +291,10 @@ class FusedRNNLayer(FusedRNN):
 @functools.cache
 def on_accelerator():
     """Whether Keras sees a GPU or TPU (asked once per process)."""
+    if keras.backend.backend() == "torch":  # keras.distribution has no torch devices
+        import torch
+
+        return torch.cuda.is_available()
     return any(
         not device.lower().startswith("cpu")
         for device in keras.distribution.list_devices()
