@@ -15,7 +15,8 @@ class BucketedBatches(keras.utils.PyDataset):
     new batches (seeded by `seed + epoch`, so a run repeats). A subclass
     encodes its examples, calls `super().__init__` with their lengths, and
     writes `__getitem__` (the padded arrays of `self.batches[index]`) and
-    `tf_signature` (their `tf.TensorSpec`s, for `to_tf_dataset`).
+    `tf_signature` (their `tf.TensorSpec`s, for `to_tf_dataset`). Train
+    with `model.fit(**batches.fit_arguments(), epochs=...)`.
 
     Args:
         lengths: list of int. The length each example is bucketed by.

@@ -37,6 +37,10 @@ class Seq2SeqBatches(BucketedBatches):
     >>> x, y = batches[0]
     >>> x["source"].shape, x["target_input"].shape, y.shape
     ((2, 4), (2, 4), (2, 4))
+    >>> model.compile(optimizer="adam")
+    >>> history = model.fit(**batches.fit_arguments(), epochs=2, verbose=0)
+    >>> len(history.history["loss"])
+    2
     """
 
     def __init__(self, model, sources, targets, batch_size=128, multiple=4,
