@@ -1,3 +1,5 @@
+import warnings
+
 import keras
 import numpy as np
 import pytest
@@ -68,6 +70,20 @@ def test_stacked_batches_are_steps_in_order(name, jit_compile):
     assert float(loss) == pytest.approx(np.mean(losses), rel=1e-4)
     scores = model(stacked)
     assert tuple(scores.shape) == ((3, 5, 3) if name == "cbow" else (3, 5, 3, 3))
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_fit_and_train_on_batch_do_not_warn_about_trainable_weights(name):
+    # The tables are non-trainable by design; Keras' TensorFlow trainer
+    # would warn so on every traced train step.
+    model = model_with_random_tables(MODELS[name][0])
+    model.compile(optimizer="sgd")
+    batch = reference.make_batch(np.random.default_rng(2), 7, batch=6, width=2, negative=3)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.train_on_batch(batch)
+        model.fit(batch, batch_size=6, epochs=1, verbose=0)
+    assert not [w for w in caught if "trainable weights" in str(w.message)]
 
 
 @pytest.mark.parametrize("name", MODELS)

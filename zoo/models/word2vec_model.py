@@ -6,6 +6,9 @@ embedding tables after the step's sparse updates (unchanged unless
 training), and `scores_shape(shapes)`.
 """
 
+import contextlib
+import warnings
+
 import keras
 from keras import ops
 
@@ -71,6 +74,17 @@ class Word2VecModel(keras.Model):
         self.dimension = dimension
         self.learning_rate = check_positive_number("learning_rate", learning_rate)
         self.seed = seed
+
+    # Keras' TensorFlow trainer warns "The model does not have any trainable
+    # weights" when it traces a train step: true, and by design (the update
+    # is the model's own, above), so training here does not say it.
+    def fit(self, *args, **kwargs):
+        with _without_no_trainable_weights_warning():
+            return super().fit(*args, **kwargs)
+
+    def train_on_batch(self, *args, **kwargs):
+        with _without_no_trainable_weights_warning():
+            return super().train_on_batch(*args, **kwargs)
 
     def build(self, input_shape=None):
         shape = (self.vocabulary_size, self.dimension)
@@ -191,3 +205,10 @@ class Word2VecModel(keras.Model):
             "learning_rate": self.learning_rate,
             "seed": self.seed,
         }
+
+
+@contextlib.contextmanager
+def _without_no_trainable_weights_warning():
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The model does not have any trainable weights")
+        yield

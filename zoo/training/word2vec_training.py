@@ -3,7 +3,6 @@
 import queue
 import threading
 import time
-import warnings
 
 import keras
 import numpy as np
@@ -116,45 +115,43 @@ def train_word2vec(
     step = 0
     if initial_epoch:
         progress.update(int(words_done))
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*does not have any trainable weights")
-        for epoch in range(initial_epoch, epochs):
-            callbacks.on_epoch_begin(epoch)
-            started = time.perf_counter()
-            losses = []
-            for batch, words in _prefetched(_as_tensors(batches.epoch(), steps)):
-                # Each step's rate where its share of the call's words begins.
-                fraction = (words_done + words * np.arange(steps) / steps) / total_words
-                rate = start_rate - (start_rate - min_learning_rate) * np.minimum(fraction, 1.0)
-                rate = np.maximum(rate, min_learning_rate).astype(np.float32)
-                batch["learning_rate"] = np.repeat(rate[:, None], batch_size, axis=1)
-                if steps == 1:
-                    batch["learning_rate"] = batch["learning_rate"][0]
-                losses.append(float(model.train_on_batch(batch)))
-                words_done += words
-                elapsed = time.perf_counter() - started
-                epoch_words = words_done - epoch * batches.words_per_epoch
-                progress.update(
-                    min(int(words_done), total_words),
-                    [("loss", losses[-1]), ("words/s", int(epoch_words / elapsed))],
-                )
-                callbacks.on_train_batch_end(step, {"loss": losses[-1]})
-                step += 1
-                if model.stop_training:
-                    break
-            seconds = time.perf_counter() - started
-            if not losses and not model.stop_training:
-                raise ValueError(
-                    f"An epoch of {corpus} produced no training pairs: subsampling "
-                    f"(sample={sample}) dropped nearly every word of this small corpus; "
-                    "use sample=0 or a larger corpus"
-                )
-            history["loss"].append(float(np.mean(losses)) if losses else float("nan"))
-            history["words_per_second"].append(batches.words_per_epoch / seconds)
-            history["seconds"].append(seconds)
-            callbacks.on_epoch_end(epoch, {"loss": history["loss"][-1]})
+    for epoch in range(initial_epoch, epochs):
+        callbacks.on_epoch_begin(epoch)
+        started = time.perf_counter()
+        losses = []
+        for batch, words in _prefetched(_as_tensors(batches.epoch(), steps)):
+            # Each step's rate where its share of the call's words begins.
+            fraction = (words_done + words * np.arange(steps) / steps) / total_words
+            rate = start_rate - (start_rate - min_learning_rate) * np.minimum(fraction, 1.0)
+            rate = np.maximum(rate, min_learning_rate).astype(np.float32)
+            batch["learning_rate"] = np.repeat(rate[:, None], batch_size, axis=1)
+            if steps == 1:
+                batch["learning_rate"] = batch["learning_rate"][0]
+            losses.append(float(model.train_on_batch(batch)))
+            words_done += words
+            elapsed = time.perf_counter() - started
+            epoch_words = words_done - epoch * batches.words_per_epoch
+            progress.update(
+                min(int(words_done), total_words),
+                [("loss", losses[-1]), ("words/s", int(epoch_words / elapsed))],
+            )
+            callbacks.on_train_batch_end(step, {"loss": losses[-1]})
+            step += 1
             if model.stop_training:
                 break
+        seconds = time.perf_counter() - started
+        if not losses and not model.stop_training:
+            raise ValueError(
+                f"An epoch of {corpus} produced no training pairs: subsampling "
+                f"(sample={sample}) dropped nearly every word of this small corpus; "
+                "use sample=0 or a larger corpus"
+            )
+        history["loss"].append(float(np.mean(losses)) if losses else float("nan"))
+        history["words_per_second"].append(batches.words_per_epoch / seconds)
+        history["seconds"].append(seconds)
+        callbacks.on_epoch_end(epoch, {"loss": history["loss"][-1]})
+        if model.stop_training:
+            break
     callbacks.on_train_end()
     return history
 
