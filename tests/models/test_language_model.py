@@ -44,7 +44,7 @@ def test_loss_matches_a_numpy_rnn_and_softmax(cell, options, projection):
     tokens[2, 2:] = targets[2, 2:] = 0
     logits, states = reference.forward(weights, tokens, cell, units=4)
     expected = reference.masked_cross_entropy(logits, targets)
-    got_logits, got_states = model.forward(tokens)
+    got_logits, got_states = model.logits_and_states(tokens)
     loss = model.compute_loss(tokens, targets, got_logits)
     assert float(loss) == pytest.approx(expected, rel=1e-5)
     real = tokens != 0
@@ -68,7 +68,7 @@ def test_one_step_at_a_time_matches_the_sequence_pass(cell):
     model = tiny_model(cell=cell, num_layers=1)
     reference.set_random_weights(model, scale=0.3)
     tokens = np.random.default_rng(2).integers(1, 9, size=(2, 5))
-    logits, final_states = model.forward(tokens)
+    logits, final_states = model.logits_and_states(tokens)
     states = model.zero_states(2)
     for t in range(5):
         step_logits, states = model.step(tokens[:, t], states)

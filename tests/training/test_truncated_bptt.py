@@ -72,7 +72,7 @@ def test_fit_carries_the_states_of_one_long_pass_and_resets_them_each_epoch(cell
     model.fit(batches, epochs=2, verbose=0)
     # One unrolled pass over each whole row, from zero states; after two
     # epochs the states are one pass's, not two: they were reset.
-    _, expected = model.forward(batchify(ids, 2)[:, :-1])
+    _, expected = model.logits_and_states(batchify(ids, 2)[:, :-1])
     carried = model.carried_states
     assert len(carried) == 2 and len(carried[0]) == {"lstm": 2, "gru": 1}[cell]
     for got_layer, want_layer in zip(carried, expected):

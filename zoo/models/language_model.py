@@ -287,8 +287,11 @@ class LanguageModel(TruncatedBPTTMixin, keras.Model):
             kernel = self.output_kernel
         return ops.cast(ops.matmul(features, kernel) + self.output_bias, "float32")
 
-    def forward(self, tokens, initial_states=None, training=False):
+    def logits_and_states(self, tokens, initial_states=None, training=False):
         """Logits [batch, time, V] and each layer's final states.
+
+        (Not named `forward`: on the PyTorch backend that is the
+        `torch.nn.Module` method that calling the model runs.)
 
         Args:
             tokens: int [batch, time]; 0 is padding (masked).
@@ -321,7 +324,7 @@ class LanguageModel(TruncatedBPTTMixin, keras.Model):
 
     def call(self, tokens, training=False):
         initial_states = self.carried_initial_states(tokens) if training else None
-        logits, states = self.forward(tokens, initial_states, training=training)
+        logits, states = self.logits_and_states(tokens, initial_states, training=training)
         if initial_states is not None:
             self.keep_carried_states(states)
         return logits

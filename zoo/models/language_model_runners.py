@@ -50,7 +50,7 @@ class StreamScorer(keras.Model):
         model = self.language_model
         counts = model.state_counts
         states = nested_states([inputs[f"state_{i}"] for i in range(sum(counts))], counts)
-        logits, final_states = model.forward(inputs["tokens"], states, training=False)
+        logits, final_states = model.logits_and_states(inputs["tokens"], states, training=False)
         log_probabilities = ops.log_softmax(logits, axis=-1)
         targets = ops.cast(inputs["targets"], "int32")[..., None]
         scores = ops.take_along_axis(log_probabilities, targets, axis=-1)[..., 0]
@@ -81,7 +81,7 @@ class TextGenerator(keras.Model):
     def call(self, inputs):
         model = self.language_model
         prompt = ops.cast(inputs["prompt"], "int32")
-        logits, states = model.forward(prompt, training=False)
+        logits, states = model.logits_and_states(prompt, training=False)
         last = ops.cast(inputs["prompt_length"], "int32") - 1
         logits = ops.take_along_axis(logits, last[:, None, None], axis=1)[:, 0, :]
         uniforms = inputs["uniforms"]
